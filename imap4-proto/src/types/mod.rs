@@ -1,0 +1,18 @@
+//! Typed IMAP values: what the [`Decoder`](crate::Decoder) produces and the encoder consumes.
+//!
+//! Every value owns its data through [`Bytes`] slices of the buffer it was parsed from, so
+//! values are cheap to clone and carry no lifetimes. Names follow the RFC grammar.
+
+mod body;
+mod core;
+mod envelope;
+mod fetch;
+mod mailbox;
+mod response;
+
+pub use self::body::*;
+pub use self::core::*;
+pub use self::envelope::*;
+pub use self::fetch::*;
+pub use self::mailbox::*;
+pub use self::response::*;
