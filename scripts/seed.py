@@ -102,7 +102,7 @@ class Seeder:
             elif line.startswith(b"+") and not self.literal_plus:
                 raise RuntimeError("server wants synchronizing literals")
 
-    def append_all(self, mailbox, seed, start, stop, progress=True):
+    def append_all(self, mailbox, seed, start, stop, progress=True, offset=0):
         """APPEND messages start..stop-1 of stream `seed` to `mailbox`.
 
         The mailbox is SELECTed first: Dovecot then reuses its open maildir state instead
@@ -120,7 +120,7 @@ class Seeder:
         if not self.literal_plus:
             # One synchronizing literal at a time: plain imaplib.
             for i in range(start, stop):
-                data, flags, idate = mailgen.message(i, seed)
+                data, flags, idate = mailgen.message(offset + i, seed)
                 self.m.append(box.decode(), "(%s)" % " ".join(flags), '"%s"' % idate, data)
             self.unselect()
             return
@@ -130,7 +130,7 @@ class Seeder:
             try:
                 chunks, tags, size = [], [], 0
                 for i in range(start, stop):
-                    data, flags, idate = mailgen.message(i, seed)
+                    data, flags, idate = mailgen.message(offset + i, seed)
                     self.tagn += 1
                     tag = "S%d" % self.tagn
                     chunks.append(b"%s APPEND %s (%s) \"%s\" {%d+}\r\n" % (
@@ -192,6 +192,8 @@ def main():
     ap.add_argument("--mailbox", default="INBOX", help="mailbox name (Unicode)")
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--seed", default="imap4", help="name of the message stream")
+    ap.add_argument("--offset", type=int, default=0,
+                    help="start at message OFFSET of the stream (later dates)")
     ap.add_argument("--ensure", action="store_true",
                     help="only add what is missing (see above)")
     ap.add_argument("--no-extra-mailboxes", action="store_true")
@@ -220,7 +222,7 @@ def main():
             start = have
         else:
             s.empty(a.mailbox)
-    s.append_all(a.mailbox, a.seed, start, a.count, progress)
+    s.append_all(a.mailbox, a.seed, start, a.count, progress, a.offset)
 
     if not a.no_extra_mailboxes:
         for k, name in enumerate(EXTRA_MAILBOXES):
