@@ -785,3 +785,396 @@ impl Connection {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::{CommandWriter, EncodeError};
+    use crate::tag::TagGenerator;
+
+    /// A test command: a name, optional literal argument, optional sequence-number use.
+    #[derive(Debug)]
+    struct T {
+        name: &'static str,
+        literal: Option<&'static [u8]>,
+        seq: bool,
+    }
+
+    fn t(name: &'static str) -> T {
+        T {
+            name,
+            literal: None,
+            seq: false,
+        }
+    }
+
+    impl Command for T {
+        fn name(&self) -> &'static str {
+            self.name
+        }
+        fn uses_sequence_numbers(&self) -> bool {
+            self.seq
+        }
+        fn encode_args(&self, w: &mut CommandWriter) -> Result<(), EncodeError> {
+            if let Some(l) = self.literal {
+                w.sp();
+                w.literal(l, false);
+            }
+            Ok(())
+        }
+    }
+
+    fn conn(greeting: &str) -> Connection {
+        let mut c = Connection::new();
+        c.set_tag_generator(TagGenerator::with_prefix("A").unwrap());
+        c.feed(greeting.as_bytes());
+        assert!(matches!(c.poll_event(), Ok(Some(ConnEvent::Greeting(_)))));
+        c
+    }
+
+    fn drain(c: &mut Connection) -> Vec<ConnEvent> {
+        let mut v = Vec::new();
+        while let Some(e) = c.poll_event().unwrap() {
+            v.push(e);
+        }
+        v
+    }
+
+    fn out(c: &mut Connection) -> String {
+        String::from_utf8(c.take_transmit().map(|b| b.to_vec()).unwrap_or_default()).unwrap()
+    }
+
+    #[test]
+    fn greeting_states_and_capabilities() {
+        let c = conn("* OK [CAPABILITY IMAP4rev1 LITERAL+ STARTTLS] hi\r\n");
+        assert_eq!(c.state(), ConnState::NotAuthenticated);
+        assert!(c.has_capability("literal+"));
+        assert!(c.capabilities_known());
+        let c = conn("* PREAUTH hi\r\n");
+        assert_eq!(c.state(), ConnState::Authenticated);
+        assert!(!c.capabilities_known());
+        let c = conn("* BYE go away\r\n");
+        assert_eq!(c.state(), ConnState::Logout);
+        let mut c = Connection::new();
+        c.feed(b"a1 OK what\r\n");
+        assert_eq!(c.poll_event(), Err(ProtocolError::BadGreeting));
+    }
+
+    #[test]
+    fn wrong_state_is_refused() {
+        let mut c = conn("* OK hi\r\n");
+        assert_eq!(
+            c.send(&t("FETCH")),
+            Err(SendError::WrongState {
+                command: "FETCH",
+                state: ConnState::NotAuthenticated
+            })
+        );
+        let mut c = conn("* PREAUTH hi\r\n");
+        assert!(matches!(
+            c.send(&t("LOGIN")),
+            Err(SendError::WrongState { .. })
+        ));
+    }
+
+    #[test]
+    fn login_invalidates_capabilities_unless_resent() {
+        let mut c = conn("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n");
+        let tag = c.send(&t("LOGIN")).unwrap();
+        assert_eq!(out(&mut c), "A1 LOGIN\r\n");
+        c.feed(format!("{tag} OK logged in\r\n").as_bytes());
+        let ev = drain(&mut c);
+        assert!(matches!(&ev[0], ConnEvent::Done { name: "LOGIN", .. }));
+        assert_eq!(c.state(), ConnState::Authenticated);
+        assert!(!c.capabilities_known());
+        let tag = c.send(&t("CAPABILITY")).unwrap();
+        c.feed(format!("* CAPABILITY IMAP4rev1 MOVE\r\n{tag} OK\r\n").as_bytes());
+        let ev = drain(&mut c);
+        assert!(matches!(&ev[0], ConnEvent::Data { tag: Some(x), .. } if *x == tag));
+        assert!(c.has_capability("MOVE"));
+
+        let mut c = conn("* OK hi\r\n");
+        let tag = c.send(&t("LOGIN")).unwrap();
+        c.feed(format!("{tag} OK [CAPABILITY IMAP4rev1 IDLE] in\r\n").as_bytes());
+        drain(&mut c);
+        assert!(c.capabilities_known() && c.has_capability("IDLE"));
+    }
+
+    #[test]
+    fn starttls_invalidates_capabilities_and_buffer_can_be_dropped() {
+        let mut c = conn("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n");
+        let tag = c.send(&t("STARTTLS")).unwrap();
+        // A man in the middle appends a forged response after the OK.
+        c.feed(format!("{tag} OK Begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n").as_bytes());
+        let Some(ConnEvent::Done { .. }) = c.poll_event().unwrap() else {
+            panic!()
+        };
+        assert!(!c.capabilities_known());
+        let dropped = c.take_buffered();
+        assert!(dropped.starts_with(b"* CAPABILITY"));
+        assert_eq!(c.poll_event(), Ok(None));
+        assert!(!c.has_capability("AUTH=PLAIN"));
+    }
+
+    #[test]
+    fn select_builds_mailbox_state() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let tag = c.send(&t("SELECT")).unwrap();
+        c.set_selecting_name(&tag, "INBOX");
+        c.feed(
+            format!(
+                "* 172 EXISTS\r\n* 1 RECENT\r\n* OK [UNSEEN 12] m\r\n* OK [UIDVALIDITY 3857529045] u\r\n* OK [UIDNEXT 4392] p\r\n* FLAGS (\\Answered \\Seen)\r\n* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] l\r\n* OK [HIGHESTMODSEQ 90] h\r\n{tag} OK [READ-WRITE] done\r\n"
+            )
+            .as_bytes(),
+        );
+        let ev = drain(&mut c);
+        assert!(matches!(ev.last(), Some(ConnEvent::Done { .. })));
+        assert!(ev.iter().any(
+            |e| matches!(e, ConnEvent::Data { tag: Some(x), data: Data::Exists(172) } if *x == tag)
+        ));
+        assert_eq!(c.state(), ConnState::Selected);
+        let m = c.mailbox().unwrap();
+        assert_eq!(m.name, "INBOX");
+        assert_eq!(m.exists, 172);
+        assert_eq!(m.recent, 1);
+        assert_eq!(m.unseen, Some(12));
+        assert_eq!(m.uid_validity, Some(3857529045));
+        assert_eq!(m.uid_next, Some(4392));
+        assert_eq!(m.highest_modseq, Some(90));
+        assert_eq!(m.flags, vec![Flag::Answered, Flag::Seen]);
+        assert_eq!(m.permanent_flags.len(), 3);
+        assert!(!m.read_only);
+
+        // Expunges and new mail update the count; unsolicited data is marked so.
+        let tag = c.send(&t("NOOP")).unwrap();
+        c.feed(format!("* 3 EXPUNGE\r\n* 175 EXISTS\r\n{tag} OK\r\n").as_bytes());
+        let ev = drain(&mut c);
+        assert!(matches!(
+            ev[0],
+            ConnEvent::Data {
+                tag: None,
+                data: Data::Expunge(3)
+            }
+        ));
+        assert_eq!(c.mailbox().unwrap().exists, 175);
+
+        // Another session made it read-only: imaplib's `readonly`.
+        c.feed(b"* OK [READ-ONLY] now read-only\r\n");
+        assert!(matches!(c.poll_event(), Ok(Some(ConnEvent::ReadOnly(_)))));
+        assert!(c.mailbox().unwrap().read_only);
+
+        // A failed SELECT leaves no mailbox selected.
+        let tag = c.send(&t("SELECT")).unwrap();
+        c.feed(format!("{tag} NO no such mailbox\r\n").as_bytes());
+        drain(&mut c);
+        assert_eq!(c.state(), ConnState::Authenticated);
+        assert!(c.mailbox().is_none());
+    }
+
+    #[test]
+    fn examine_is_read_only_and_close_unselects() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let tag = c.send(&t("EXAMINE")).unwrap();
+        c.feed(format!("* 2 EXISTS\r\n{tag} OK done\r\n").as_bytes());
+        drain(&mut c);
+        assert!(c.mailbox().unwrap().read_only);
+        let tag = c.send(&t("CLOSE")).unwrap();
+        c.feed(format!("{tag} OK\r\n").as_bytes());
+        drain(&mut c);
+        assert_eq!(c.state(), ConnState::Authenticated);
+    }
+
+    #[test]
+    fn synchronizing_literal_waits_for_continuation() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let tag = c.send(&T {
+            name: "APPEND",
+            literal: Some(b"hello"),
+            seq: false,
+        })
+        .unwrap();
+        let noop = c.send(&t("NOOP")).unwrap();
+        assert_eq!(out(&mut c), format!("{tag} APPEND {{5}}\r\n"));
+        assert_eq!(c.take_transmit(), None);
+        c.feed(b"+ Ready for literal data\r\n");
+        assert_eq!(c.poll_event(), Ok(None));
+        assert_eq!(out(&mut c), format!("hello\r\n{noop} NOOP\r\n"));
+    }
+
+    #[test]
+    fn literal_plus_sends_at_once() {
+        let mut c = conn("* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] hi\r\n");
+        let tag = c
+            .send(&T {
+                name: "APPEND",
+                literal: Some(b"hi"),
+                seq: false,
+            })
+            .unwrap();
+        assert_eq!(out(&mut c), format!("{tag} APPEND {{2+}}\r\nhi\r\n"));
+    }
+
+    #[test]
+    fn rejected_literal_ends_the_command_and_frees_the_wire() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let tag = c
+            .send(&T {
+                name: "APPEND",
+                literal: Some(b"hello"),
+                seq: false,
+            })
+            .unwrap();
+        let noop = c.send(&t("NOOP")).unwrap();
+        out(&mut c);
+        c.feed(format!("{tag} NO [TOOBIG] too big\r\n").as_bytes());
+        let ev = drain(&mut c);
+        assert!(matches!(&ev[0], ConnEvent::Done { status, .. } if status.kind == StatusKind::No));
+        assert_eq!(out(&mut c), format!("{noop} NOOP\r\n"));
+    }
+
+    #[test]
+    fn pipelining_follows_rfc3501_5_5() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let sel = c.send(&t("SELECT")).unwrap();
+        // Nothing may follow a SELECT until it completes.
+        let f1 = c.send(&t("UID FETCH")).unwrap();
+        assert_eq!(out(&mut c), format!("{sel} SELECT\r\n"));
+        c.feed(format!("{sel} OK [READ-WRITE] ok\r\n").as_bytes());
+        drain(&mut c);
+        assert_eq!(out(&mut c), format!("{f1} UID FETCH\r\n"));
+        // More UID commands pipeline.
+        let f2 = c.send(&t("UID STORE")).unwrap();
+        assert_eq!(out(&mut c), format!("{f2} UID STORE\r\n"));
+        // A sequence-number FETCH must wait: EXPUNGE may arrive during UID commands.
+        let f3 = c
+            .send(&T {
+                name: "FETCH",
+                literal: None,
+                seq: true,
+            })
+            .unwrap();
+        assert_eq!(c.take_transmit(), None);
+        c.feed(format!("{f1} OK\r\n{f2} OK\r\n").as_bytes());
+        drain(&mut c);
+        assert_eq!(out(&mut c), format!("{f3} FETCH\r\n"));
+        // ...but a sequence-number STORE may follow a FETCH (no EXPUNGE during FETCH).
+        let f4 = c
+            .send(&T {
+                name: "STORE",
+                literal: None,
+                seq: true,
+            })
+            .unwrap();
+        assert_eq!(out(&mut c), format!("{f4} STORE\r\n"));
+        assert_eq!(c.in_flight(), 2);
+    }
+
+    #[test]
+    fn routing_of_fetch_responses() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let sel = c.send(&t("SELECT")).unwrap();
+        c.feed(format!("{sel} OK\r\n").as_bytes());
+        drain(&mut c);
+        let f = c.send(&t("UID FETCH")).unwrap();
+        c.feed(
+            format!("* 1 FETCH (UID 5 FLAGS ())\r\n* 2 FETCH (FLAGS (\\Seen))\r\n{f} OK\r\n")
+                .as_bytes(),
+        );
+        let ev = drain(&mut c);
+        assert!(matches!(&ev[0], ConnEvent::Data { tag: Some(x), .. } if *x == f));
+        // A FETCH without UID during UID FETCH is someone else's flag change.
+        assert!(matches!(&ev[1], ConnEvent::Data { tag: None, .. }));
+    }
+
+    #[test]
+    fn protocol_errors() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        c.feed(b"ZZZ9 OK who are you\r\n");
+        assert_eq!(
+            c.poll_event(),
+            Err(ProtocolError::UnknownTag(Tag::from("ZZZ9")))
+        );
+        let mut c = conn("* PREAUTH hi\r\n");
+        c.feed(b"+ nobody asked\r\n");
+        assert!(matches!(
+            c.poll_event(),
+            Err(ProtocolError::UnexpectedContinue(_))
+        ));
+    }
+
+    #[test]
+    fn interactive_commands_get_continuations() {
+        let mut c = conn("* OK hi\r\n");
+        let tag = c.send(&t("AUTHENTICATE")).unwrap();
+        out(&mut c);
+        c.feed(b"+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2U+\r\n");
+        let Some(ConnEvent::Continue { tag: x, request }) = c.poll_event().unwrap() else {
+            panic!()
+        };
+        assert_eq!(x, tag);
+        assert_eq!(request.text.len(), 36);
+        c.send_line(b"dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
+        assert!(out(&mut c).ends_with("\r\n"));
+        c.feed(format!("{tag} OK done\r\n").as_bytes());
+        drain(&mut c);
+        assert_eq!(c.state(), ConnState::Authenticated);
+
+        let tag = c.send(&t("IDLE")).unwrap();
+        out(&mut c);
+        c.feed(b"+ idling\r\n* 4 EXISTS\r\n");
+        let ev = drain(&mut c);
+        assert!(matches!(ev[0], ConnEvent::Continue { .. }));
+        assert!(matches!(ev[1], ConnEvent::Data { tag: None, .. }));
+        c.idle_done();
+        assert_eq!(out(&mut c), "DONE\r\n");
+        c.feed(format!("{tag} OK idle done\r\n").as_bytes());
+        drain(&mut c);
+        assert_eq!(c.in_flight(), 0);
+    }
+
+    #[test]
+    fn bye_ends_the_connection() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let _ = c.send(&t("NOOP")).unwrap();
+        c.feed(b"* BYE shutting down\r\n");
+        assert!(matches!(c.poll_event(), Ok(Some(ConnEvent::Bye(_)))));
+        assert_eq!(c.state(), ConnState::Logout);
+        // Nothing more goes out after BYE.
+        let _ = c.send(&t("NOOP"));
+        out(&mut c);
+        assert_eq!(c.take_transmit(), None);
+    }
+
+    #[test]
+    fn malformed_tagged_completion_does_not_hang_the_command() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let tag = c.send(&t("NOOP")).unwrap();
+        c.feed(format!("{tag} WEIRD stuff\r\n").as_bytes());
+        let ev = drain(&mut c);
+        assert!(matches!(&ev[0], ConnEvent::Malformed(m) if m.tag.as_ref() == Some(&tag)));
+        assert_eq!(c.in_flight(), 0);
+    }
+
+    #[test]
+    fn enable_utf8_switches_encoding() {
+        let mut c = conn("* PREAUTH [CAPABILITY IMAP4rev1 UTF8=ACCEPT] hi\r\n");
+        assert!(!c.encode_options().utf8);
+        let tag = c.send(&t("ENABLE")).unwrap();
+        c.feed(format!("* ENABLED UTF8=ACCEPT\r\n{tag} OK\r\n").as_bytes());
+        drain(&mut c);
+        assert!(c.encode_options().utf8);
+    }
+
+    #[test]
+    fn vanished_and_modseq_tracking() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let sel = c.send(&t("SELECT")).unwrap();
+        c.feed(format!("* 10 EXISTS\r\n* OK [HIGHESTMODSEQ 5] x\r\n{sel} OK\r\n").as_bytes());
+        drain(&mut c);
+        c.feed(b"* VANISHED 3:5\r\n* 1 FETCH (UID 1 MODSEQ (9))\r\n");
+        drain(&mut c);
+        let m = c.mailbox().unwrap();
+        assert_eq!(m.exists, 7);
+        assert_eq!(m.highest_modseq, Some(9));
+    }
+}

@@ -48,7 +48,7 @@ pub(crate) fn envelope(c: &mut Cursor<'_>) -> PResult<Envelope> {
 
 fn addresses(c: &mut Cursor<'_>) -> PResult<Vec<Address>> {
     // Lenient: `NIL` or `()` for no addresses.
-    c.list(true, |c| {
+    c.list_with_capacity(true, 1, |c| {
         c.open()?;
         c.sp();
         let name = c.nstring()?;

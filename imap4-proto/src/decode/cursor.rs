@@ -2,10 +2,18 @@
 
 use bytes::Bytes;
 
-use super::{Limits, ParseError, ParseErrorKind};
+use super::{Limits, ParseErrorKind};
+
+/// A parse failure inside a response: kept small (what, where) so that results move
+/// cheaply; turned into a [`ParseError`](super::ParseError) with an excerpt at the top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PErr {
+    pub(crate) kind: ParseErrorKind,
+    pub(crate) pos: usize,
+}
 
 /// Result of parsing a piece of a response.
-pub(crate) type PResult<T> = Result<T, ParseError>;
+pub(crate) type PResult<T> = Result<T, PErr>;
 
 /// A string value that may have been streamed instead of buffered.
 pub(crate) enum StrData {
@@ -29,6 +37,37 @@ const fn atom_table() -> [bool; 256] {
     t
 }
 static ATOM: [bool; 256] = atom_table();
+
+/// Finds the first `"`, `\\` or LF: eight bytes at a time (SWAR) for the short strings
+/// that dominate envelopes and body structures, memchr's vector search for long ones.
+#[inline]
+fn find_quote_end(s: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    #[inline(always)]
+    fn has(x: u64, b: u8) -> u64 {
+        let y = x ^ (LO * u64::from(b));
+        y.wrapping_sub(LO) & !y & HI
+    }
+    let mut i = 0;
+    while i + 8 <= s.len() && i < 64 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        let x = u64::from_le_bytes(w);
+        let m = has(x, b'"') | has(x, b'\\') | has(x, b'\n');
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    if i < 64 {
+        return s[i..]
+            .iter()
+            .position(|&c| matches!(c, b'"' | b'\\' | b'\n'))
+            .map(|p| p + i);
+    }
+    memchr::memchr3(b'"', b'\\', b'\n', &s[i..]).map(|p| p + i)
+}
 
 /// Cursor over one framed response (its line(s) and literals).
 pub(crate) struct Cursor<'a> {
@@ -61,11 +100,16 @@ impl<'a> Cursor<'a> {
         self.buf.get(self.pos).copied()
     }
 
-    pub(crate) fn err(&self, kind: ParseErrorKind) -> ParseError {
-        ParseError::new(kind, self.buf, self.pos)
+    #[cold]
+    pub(crate) fn err(&self, kind: ParseErrorKind) -> PErr {
+        PErr {
+            kind,
+            pos: self.pos,
+        }
     }
 
-    pub(crate) fn expected(&self, what: &'static str) -> ParseError {
+    #[cold]
+    pub(crate) fn expected(&self, what: &'static str) -> PErr {
         self.err(ParseErrorKind::Expected(what))
     }
 
@@ -228,7 +272,7 @@ impl<'a> Cursor<'a> {
         }
         let start = self.pos;
         let rest = self.rest();
-        match memchr::memchr3(b'"', b'\\', b'\n', rest) {
+        match find_quote_end(rest) {
             Some(i) if rest[i] == b'"' => {
                 self.pos += i + 1;
                 Ok(self.buf.slice(start..start + i))
@@ -319,11 +363,13 @@ impl<'a> Cursor<'a> {
     }
 
     /// `nstring`: NIL or a string.
+    #[inline]
     pub(crate) fn nstring_data(&mut self) -> PResult<StrData> {
-        if self.eat_keyword(b"NIL") {
-            return Ok(StrData::Nil);
+        match self.peek() {
+            Some(b'"') => self.quoted().map(StrData::Bytes),
+            Some(b'N' | b'n') if self.eat_keyword(b"NIL") => Ok(StrData::Nil),
+            _ => self.string_data(),
         }
-        self.string_data()
     }
 
     /// `string`, requiring the bytes to be buffered. Lenient: NIL reads as empty
@@ -380,13 +426,24 @@ impl<'a> Cursor<'a> {
     pub(crate) fn list<T>(
         &mut self,
         nil_ok: bool,
+        item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.list_with_capacity(nil_ok, 0, item)
+    }
+
+    /// [`list`](Self::list) with a first allocation of `cap` items (lists that usually hold
+    /// one large item, like address lists, should not start at four).
+    pub(crate) fn list_with_capacity<T>(
+        &mut self,
+        nil_ok: bool,
+        cap: usize,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
     ) -> PResult<Vec<T>> {
         if nil_ok && self.eat_keyword(b"NIL") {
             return Ok(Vec::new());
         }
         self.open()?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(cap);
         loop {
             self.sp();
             if self.peek() == Some(b')') {

@@ -5,6 +5,7 @@ use bytes::Bytes;
 
 use super::cursor::{Cursor, PResult, StrData};
 use super::{body, data, Limits, ParseError, ParseErrorKind};
+use super::cursor::PErr;
 use crate::date::InternalDate;
 use crate::types::*;
 
@@ -241,11 +242,14 @@ pub fn parse_section_spec(s: &[u8]) -> Result<Section, ParseError> {
     let b = Bytes::from(v);
     let limits = Limits::default();
     let mut c = Cursor::new(&b, &[], &limits);
-    let sec = section_spec(&mut c)?;
-    if c.pos + 1 != b.len() {
-        return Err(c.expected("end of section"));
-    }
-    Ok(sec)
+    let r = section_spec(&mut c).and_then(|sec| {
+        if c.pos + 1 != b.len() {
+            Err(c.expected("end of section"))
+        } else {
+            Ok(sec)
+        }
+    });
+    r.map_err(|PErr { kind, pos }: PErr| ParseError::new(kind, &b, pos))
 }
 
 /// Finds `(seq, uid-so-far, item name)` in the prefix of a FETCH response that ends with a

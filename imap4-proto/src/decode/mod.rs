@@ -573,7 +573,34 @@ pub(crate) fn parse_frame(
     limits: &Limits,
 ) -> Result<Response, ParseError> {
     let mut c = Cursor::new(frame, streamed, limits);
-    response::response(&mut c)
+    response::response(&mut c).map_err(|e| ParseError::new(e.kind, frame, e.pos))
+}
+
+/// Extracts the flags of a `FLAGS (...)` list found anywhere in a response line, like
+/// imaplib's `ParseFlags`. Returns an empty list when there is none.
+///
+/// ```
+/// use imap4_proto::{parse_flags, Flag};
+/// let flags = parse_flags(b"1 (UID 4 FLAGS (\\Seen $Forwarded))");
+/// assert_eq!(flags, vec![Flag::Seen, Flag::keyword("$Forwarded")]);
+/// assert!(parse_flags(b"1 (UID 4)").is_empty());
+/// ```
+#[doc(alias = "ParseFlags")]
+pub fn parse_flags(resp: &[u8]) -> Vec<crate::types::Flag> {
+    let Some(at) = memchr::memmem::find_iter(resp, b"FLAGS (")
+        .chain(memchr::memmem::find_iter(resp, b"flags ("))
+        .min()
+    else {
+        return Vec::new();
+    };
+    let start = at + b"FLAGS ".len();
+    let rest = &resp[start..];
+    let end = memchr::memchr(b')', rest).unwrap_or(rest.len());
+    rest[1..end]
+        .split(|&b| b == b' ')
+        .filter(|f| !f.is_empty())
+        .map(crate::types::Flag::parse)
+        .collect()
 }
 
 /// Parses a sequence of complete responses from a byte slice (convenience for tests and

@@ -1,19 +1,128 @@
 //! The command encoder.
 //!
-//! Each command is a small type in its own module implementing [`Command`]; its `encode`
-//! writes arguments through a [`CommandWriter`], which picks the wire form of every string
-//! (atom, quoted or literal) and splits the command into [`Fragment`]s at synchronizing
-//! literals, so a driver can wait for the server's `+` before sending each literal.
+//! Each command is a small type implementing [`Command`]; its `encode` writes arguments
+//! through a [`CommandWriter`], which picks the wire form of every string (atom, quoted or
+//! literal) and splits the command into [`Fragment`]s at synchronizing literals, so a driver
+//! can wait for the server's `+` before sending each literal.
 //!
 //! A CR or LF supplied by the caller can never end a command line: a string containing one
 //! becomes a literal, and where literals are not allowed (atoms, flags, tags) it is an
 //! [`EncodeError`].
+//!
+//! ```
+//! use imap4_proto::encode::{Command, EncodeOptions, Fetch, FetchAttr};
+//! use imap4_proto::{SequenceSet, Tag};
+//!
+//! let cmd = Fetch::new(SequenceSet::range(1, 3)?, [FetchAttr::Uid, FetchAttr::Flags]).uid(true);
+//! let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+//! assert_eq!(enc.to_bytes(), "a1 UID FETCH 1:3 (UID FLAGS)\r\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The commands, and the imaplib methods they replace
+//!
+//! | imaplib | here |
+//! | --- | --- |
+//! | `login` | [`Login`] |
+//! | `authenticate`, `login_cram_md5` | [`Authenticate`] + [`AuthResponse`] |
+//! | `starttls`, `capability`, `noop`, `logout`, `check`, `close`, `unselect`, `namespace` | [`StartTls`], [`Capability`], [`Noop`], [`Logout`], [`Check`], [`Close`], [`Unselect`], [`Namespace`] |
+//! | `select(readonly=...)` | [`Select`] (`SELECT` / `EXAMINE`, CONDSTORE, QRESYNC) |
+//! | `create`, `delete`, `rename`, `subscribe`, `unsubscribe` | [`Create`], [`Delete`], [`Rename`], [`Subscribe`], [`Unsubscribe`] |
+//! | `list`, `lsub` | [`List`] (basic and LIST-EXTENDED), [`Lsub`] |
+//! | `status` | [`Status`] |
+//! | `append` | [`Append`] (MULTIAPPEND, CATENATE, BINARY, UTF8) |
+//! | `expunge`, `uid('EXPUNGE', ...)` | [`Expunge`] |
+//! | `search`, `uid('SEARCH', ...)` | [`Search`] with [`Criteria`] |
+//! | `sort`, `thread` | [`Sort`], [`Thread`] |
+//! | `fetch`, `uid('FETCH', ...)` | [`Fetch`] with [`FetchAttr`] |
+//! | `partial` | [`Partial`] |
+//! | `store` | [`Store`] |
+//! | `copy`, `move` | [`Copy`](struct@Copy), [`Move`] |
+//! | `enable` | [`Enable`] |
+//! | (none) | [`Idle`], [`Id`], [`Compress`], [`Unauthenticate`], [`Notify`], [`GetMetadata`], [`SetMetadata`], [`ListRights`] |
+//! | `getquota`, `getquotaroot`, `setquota` | [`GetQuota`], [`GetQuotaRoot`], [`SetQuota`] |
+//! | `getacl`, `setacl`, `deleteacl`, `myrights` | [`GetAcl`], [`SetAcl`], [`DeleteAcl`], [`MyRights`] |
+//! | `getannotation`, `setannotation` | [`GetAnnotation`], [`SetAnnotation`] |
+//! | `proxyauth` | [`ProxyAuth`] |
+//! | `xatom` | [`Raw`] |
+//!
+//! # Sequence numbers and pipelining
+//!
+//! [`Command::uses_sequence_numbers`] tells the connection which commands must not be sent
+//! while a command that allows untagged `EXPUNGE` is in progress (RFC 3501 5.5). It is true
+//! when the command carries message sequence numbers chosen by the client (non-UID FETCH,
+//! STORE, COPY, MOVE, PARTIAL; a SEARCH/SORT/THREAD key that is a sequence set, even inside
+//! UID SEARCH), and for every non-UID SEARCH, SORT and THREAD (their results are sequence
+//! numbers). The saved-result marker `$` (RFC 5182, [`MessageSet::Saved`]) does not count:
+//! the server keeps the saved result up to date across expunges, and RFC 5182 explicitly
+//! lets a client pipeline `FETCH $` behind the `SEARCH RETURN (SAVE)` that fills it.
+//!
+//! # Credentials
+//!
+//! [`Command::is_sensitive`] is true for commands that carry secrets ([`Login`],
+//! [`Authenticate`], a [`Raw`] marked sensitive); [`AuthResponse::is_sensitive`] likewise.
+//! Drivers should keep such bytes out of trace logs.
 
 use std::fmt;
+use std::ops::{RangeFrom, RangeFull, RangeInclusive};
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use crate::types::Tag;
+use crate::date::InternalDate;
+use crate::seq::SequenceSet;
+use crate::types::{Flag, Tag};
+
+mod acl;
+mod annotation;
+mod append;
+mod auth;
+mod compress;
+mod copy;
+mod enable;
+mod expunge;
+mod fetch;
+mod id;
+mod list;
+mod mailbox;
+mod metadata;
+mod notify;
+mod partial;
+mod quota;
+mod raw;
+mod search;
+mod select;
+mod simple;
+mod sort;
+mod status;
+mod store;
+mod thread;
+
+pub use self::acl::{DeleteAcl, GetAcl, ListRights, MyRights, SetAcl};
+pub use self::annotation::{GetAnnotation, SetAnnotation};
+pub use self::append::{normalize_line_endings, Append, AppendMessage, CatenatePart};
+pub use self::auth::{base64_decode, base64_encode, AuthResponse, Authenticate, Login, ProxyAuth};
+pub use self::compress::Compress;
+pub use self::copy::{Copy, Move};
+pub use self::enable::Enable;
+pub use self::expunge::Expunge;
+pub use self::fetch::{Fetch, FetchAttr};
+pub use self::id::Id;
+pub use self::list::{List, ListReturn, ListSelect, Lsub};
+pub use self::mailbox::{Create, Delete, Rename, Subscribe, Unsubscribe};
+pub use self::metadata::{GetMetadata, MetadataDepth, SetMetadata};
+pub use self::notify::{MailboxFilter, Notify, NotifyEvent, NotifyGroup};
+pub use self::partial::Partial;
+pub use self::quota::{GetQuota, GetQuotaRoot, SetQuota};
+pub use self::raw::{Raw, RawArg};
+pub use self::search::{Criteria, ModSeqEntryType, PartialRange, Search, SearchDate, SearchReturn};
+pub use self::select::{QResync, Select};
+pub use self::simple::{
+    Capability, Check, Close, Idle, Logout, Namespace, Noop, StartTls, Unauthenticate, Unselect,
+};
+pub use self::sort::{Sort, SortCriterion, SortKey};
+pub use self::status::{Status, StatusAttr};
+pub use self::store::{Store, StoreMode};
+pub use self::thread::{Thread, ThreadAlgorithm};
 
 /// What the server allows, which decides how strings are sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -115,6 +224,13 @@ pub enum EncodeError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A flag that clients may not set: `\Recent` (server-managed) or `\*` (only meaningful
+    /// in PERMANENTFLAGS).
+    #[error("flag {flag} cannot be stored or appended")]
+    FlagNotAllowed {
+        /// The flag as it would have been written.
+        flag: String,
+    },
 }
 
 /// A command that can be encoded.
@@ -123,16 +239,32 @@ pub trait Command: fmt::Debug {
     fn name(&self) -> &'static str;
     /// Whether the command refers to messages by sequence number (non-UID FETCH, STORE,
     /// COPY, MOVE, SEARCH, SORT, THREAD): such commands must not be pipelined while an
-    /// EXPUNGE could renumber messages (RFC 3501 5.5).
+    /// EXPUNGE could renumber messages (RFC 3501 5.5). See the
+    /// [module documentation](self#sequence-numbers-and-pipelining) for the exact rule.
     fn uses_sequence_numbers(&self) -> bool {
+        false
+    }
+    /// Whether the encoded command carries credentials (a password, a SASL response) and
+    /// must be kept out of trace logs. False unless a command says otherwise.
+    fn is_sensitive(&self) -> bool {
         false
     }
     /// Writes the arguments (everything after the name).
     fn encode_args(&self, w: &mut CommandWriter) -> Result<(), EncodeError>;
     /// Writes the whole command: tag, name, arguments, CRLF.
+    ///
+    /// The tag must be a valid IMAP tag (`1*<ASTRING-CHAR except "+">`); anything else is
+    /// [`EncodeError::InvalidAtom`].
     fn encode(&self, tag: Tag, opts: EncodeOptions) -> Result<Encoded, EncodeError> {
+        let t = tag.as_bytes();
+        if t.is_empty() || !t.iter().all(|&c| c != b'+' && is_astring_char(c)) {
+            return Err(EncodeError::InvalidAtom {
+                what: "tag",
+                value: String::from_utf8_lossy(t).into_owned(),
+            });
+        }
         let mut w = CommandWriter::new(opts);
-        w.raw(tag.as_bytes());
+        w.raw(t);
         w.raw(b" ");
         w.raw(self.name().as_bytes());
         self.encode_args(&mut w)?;
@@ -141,6 +273,97 @@ pub trait Command: fmt::Debug {
             name: self.name(),
             fragments: w.finish(),
         })
+    }
+}
+
+/// The messages a command works on: a [`SequenceSet`] of sequence numbers or UIDs, or `$`,
+/// the result saved by `SEARCH RETURN (SAVE)` (RFC 5182).
+///
+/// Written in normalized form; an empty set is [`EncodeError::EmptySequenceSet`], never
+/// `1:*`. The conversions from numbers and ranges make an empty set from `0` (0 is never a
+/// message), which is then refused when encoded.
+///
+/// ```
+/// use imap4_proto::encode::MessageSet;
+/// use imap4_proto::SequenceSet;
+///
+/// assert_eq!(MessageSet::from(7).to_string(), "7");
+/// assert_eq!(MessageSet::from(3..=1).to_string(), "1:3");
+/// assert_eq!(MessageSet::from(10..).to_string(), "10:*");
+/// assert_eq!(MessageSet::from(..).to_string(), "1:*");
+/// assert_eq!(MessageSet::saved().to_string(), "$");
+/// let set: SequenceSet = [5, 1, 2, 3].into_iter().collect();
+/// assert_eq!(MessageSet::from(set).to_string(), "1:3,5");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MessageSet {
+    /// Explicit numbers (sequence numbers or UIDs, depending on the command).
+    Set(SequenceSet),
+    /// `$`: the saved search result (RFC 5182 SEARCHRES).
+    Saved,
+}
+
+impl MessageSet {
+    /// `$`, the saved search result (RFC 5182).
+    #[doc(alias = "$")]
+    pub fn saved() -> MessageSet {
+        MessageSet::Saved
+    }
+    /// Whether this is `$`.
+    pub fn is_saved(&self) -> bool {
+        matches!(self, MessageSet::Saved)
+    }
+    /// Whether this is an empty explicit set (which cannot be sent).
+    pub fn is_empty(&self) -> bool {
+        matches!(self, MessageSet::Set(s) if s.is_empty())
+    }
+}
+
+impl fmt::Display for MessageSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MessageSet::Set(s) => fmt::Display::fmt(s, f),
+            MessageSet::Saved => f.write_str("$"),
+        }
+    }
+}
+
+impl From<SequenceSet> for MessageSet {
+    fn from(s: SequenceSet) -> Self {
+        MessageSet::Set(s)
+    }
+}
+
+impl From<&SequenceSet> for MessageSet {
+    fn from(s: &SequenceSet) -> Self {
+        MessageSet::Set(s.clone())
+    }
+}
+
+impl From<u32> for MessageSet {
+    fn from(n: u32) -> Self {
+        MessageSet::Set(SequenceSet::single(n).unwrap_or_default())
+    }
+}
+
+impl From<RangeInclusive<u32>> for MessageSet {
+    fn from(r: RangeInclusive<u32>) -> Self {
+        MessageSet::Set(SequenceSet::range(*r.start(), *r.end()).unwrap_or_default())
+    }
+}
+
+impl From<RangeFrom<u32>> for MessageSet {
+    /// `n..` is `n:*`.
+    fn from(r: RangeFrom<u32>) -> Self {
+        let set = SequenceSet::parse(format!("{}:*", r.start).as_bytes()).unwrap_or_default();
+        MessageSet::Set(set)
+    }
+}
+
+impl From<RangeFull> for MessageSet {
+    /// `..` is `1:*`, every message.
+    fn from(_: RangeFull) -> Self {
+        MessageSet::Set(SequenceSet::all())
     }
 }
 
@@ -154,9 +377,41 @@ pub struct CommandWriter {
 
 /// Whether `c` may appear in an atom (RFC 3501 ATOM-CHAR).
 pub(crate) fn is_atom_char(c: u8) -> bool {
-    c > 0x20
-        && c < 0x7f
-        && !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+    c > 0x20 && c < 0x7f && !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+}
+
+/// Whether `c` may appear in an unquoted astring (RFC 3501 ASTRING-CHAR).
+pub(crate) fn is_astring_char(c: u8) -> bool {
+    is_atom_char(c) || c == b']'
+}
+
+/// The wire form of a flag a client may send (STORE, APPEND, MODSEQ entry names):
+/// `\Recent` and `\*` are refused, keywords and extension flags checked.
+pub(crate) fn flag_bytes(flag: &Flag) -> Result<std::borrow::Cow<'_, [u8]>, EncodeError> {
+    use std::borrow::Cow;
+    match flag {
+        Flag::Recent | Flag::MayCreate => Err(EncodeError::FlagNotAllowed {
+            flag: flag.to_string(),
+        }),
+        Flag::Keyword(k) if is_atom(k) => Ok(Cow::Borrowed(&k[..])),
+        Flag::Keyword(k) => Err(EncodeError::InvalidAtom {
+            what: "keyword",
+            value: String::from_utf8_lossy(k).into_owned(),
+        }),
+        Flag::Extension(e) if e.first() == Some(&b'\\') && is_atom(&e[1..]) => {
+            Ok(Cow::Borrowed(&e[..]))
+        }
+        Flag::Extension(e) => Err(EncodeError::InvalidAtom {
+            what: "flag",
+            value: String::from_utf8_lossy(e).into_owned(),
+        }),
+        other => Ok(Cow::Owned(other.as_str().into_owned().into_bytes())),
+    }
+}
+
+/// Whether `b` is a valid atom.
+pub(crate) fn is_atom(b: &[u8]) -> bool {
+    !b.is_empty() && b.iter().all(|&c| is_atom_char(c))
 }
 
 impl CommandWriter {
@@ -194,7 +449,7 @@ impl CommandWriter {
     pub fn atom(&mut self, what: &'static str, a: &[u8]) -> Result<(), EncodeError> {
         // Flags (`\Seen`) and BODY[...] sections use characters beyond ATOM-CHAR; callers pass
         // those through `flag`/`raw`. Here only plain atoms.
-        if a.is_empty() || !a.iter().all(|&c| is_atom_char(c)) {
+        if !is_atom(a) {
             return Err(EncodeError::InvalidAtom {
                 what,
                 value: String::from_utf8_lossy(a).into_owned(),
@@ -206,7 +461,7 @@ impl CommandWriter {
 
     /// An `astring`: atom when possible, else quoted, else literal.
     pub fn astring(&mut self, what: &'static str, s: &[u8]) -> Result<(), EncodeError> {
-        if !s.is_empty() && s.iter().all(|&c| is_atom_char(c) || c == b']') {
+        if !s.is_empty() && s.iter().all(|&c| is_astring_char(c)) {
             self.raw(s);
             Ok(())
         } else {
@@ -266,11 +521,130 @@ impl CommandWriter {
         }
     }
 
+    /// A `list-mailbox` pattern (LIST, LSUB): like [`mailbox`](Self::mailbox), but the
+    /// wildcards `*` and `%` may stay unquoted, and the name is not case-folded.
+    pub fn list_mailbox(&mut self, pattern: &str) -> Result<(), EncodeError> {
+        let enc;
+        let b = if self.opts.utf8 {
+            pattern.as_bytes()
+        } else {
+            enc = crate::utf7::encode(pattern);
+            enc.as_bytes()
+        };
+        if !b.is_empty()
+            && b.iter()
+                .all(|&c| is_astring_char(c) || c == b'%' || c == b'*')
+        {
+            self.raw(b);
+            Ok(())
+        } else {
+            self.string("mailbox pattern", b)
+        }
+    }
+
+    /// A flag for STORE or APPEND: a system flag (`\Seen`), a keyword (checked as an atom),
+    /// or an extension flag (`\` followed by an atom). `\Recent` and `\*` are refused with
+    /// [`EncodeError::FlagNotAllowed`].
+    pub fn flag(&mut self, flag: &Flag) -> Result<(), EncodeError> {
+        let b = flag_bytes(flag)?;
+        self.raw(&b);
+        Ok(())
+    }
+
+    /// A parenthesised `flag-list` (`(\Seen $Forwarded)`, `()` when empty); see
+    /// [`flag`](Self::flag).
+    pub fn flag_list(&mut self, flags: &[Flag]) -> Result<(), EncodeError> {
+        self.list(flags, |w, f| w.flag(f))
+    }
+
+    /// A parenthesised list: `(` items separated by spaces `)`.
+    pub fn list<T>(
+        &mut self,
+        items: &[T],
+        mut item: impl FnMut(&mut Self, &T) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        self.raw(b"(");
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                self.sp();
+            }
+            item(self, x)?;
+        }
+        self.raw(b")");
+        Ok(())
+    }
+
+    /// A sequence set in normalized form, or `$`. An empty set is
+    /// [`EncodeError::EmptySequenceSet`] naming `command`.
+    pub fn sequence_set(
+        &mut self,
+        command: &'static str,
+        set: &MessageSet,
+    ) -> Result<(), EncodeError> {
+        match set {
+            MessageSet::Saved => self.raw(b"$"),
+            MessageSet::Set(s) if s.is_empty() => {
+                return Err(EncodeError::EmptySequenceSet { command })
+            }
+            MessageSet::Set(s) => self.raw(s.to_string().as_bytes()),
+        }
+        Ok(())
+    }
+
+    /// A quoted `date-time` (`"17-Jul-1996 02:44:25 -0700"`); an out-of-range date is
+    /// [`EncodeError::Invalid`] naming `command`.
+    pub fn date_time(
+        &mut self,
+        command: &'static str,
+        d: &InternalDate,
+    ) -> Result<(), EncodeError> {
+        d.validate().map_err(|_| EncodeError::Invalid {
+            command,
+            reason: "invalid date-time",
+        })?;
+        self.raw(d.to_quoted().as_bytes());
+        Ok(())
+    }
+
+    /// Text written as is, checked only for CR, LF and NUL (which could end or corrupt the
+    /// command line): for raw escape hatches.
+    pub fn text(&mut self, what: &'static str, b: &[u8]) -> Result<(), EncodeError> {
+        if b.contains(&0) {
+            return Err(EncodeError::Nul { what });
+        }
+        if b.iter().any(|&c| c == b'\r' || c == b'\n') {
+            return Err(EncodeError::LiteralNotAllowed { what });
+        }
+        self.raw(b);
+        Ok(())
+    }
+
+    /// Message data: a `literal`, or a `literal8` (`~{n}`) when `binary` is asked for or the
+    /// data holds NUL bytes and the server has `BINARY`; NUL without `BINARY` is
+    /// [`EncodeError::Nul`].
+    pub(crate) fn message_data(
+        &mut self,
+        what: &'static str,
+        data: &Bytes,
+        binary: bool,
+    ) -> Result<(), EncodeError> {
+        let has_nul = data.contains(&0);
+        if has_nul && !binary && !self.opts.binary {
+            return Err(EncodeError::Nul { what });
+        }
+        self.literal_bytes(data.clone(), binary || has_nul);
+        Ok(())
+    }
+
     /// A literal (`{n}`, `{n+}`, or `~{n}` when `binary`), split into fragments.
     pub fn literal(&mut self, data: &[u8], binary: bool) {
+        self.literal_bytes(Bytes::copy_from_slice(data), binary);
+    }
+
+    /// Like [`literal`](Self::literal) but takes ownership of the data (no copy).
+    pub fn literal_bytes(&mut self, data: Bytes, binary: bool) {
         let n = data.len() as u64;
-        let nonsync =
-            self.opts.literal_plus || (self.opts.literal_minus && data.len() <= 4096);
+        let nonsync = self.opts.literal_plus || (self.opts.literal_minus && data.len() <= 4096);
         if binary {
             self.buf.put_u8(b'~');
         }
@@ -283,28 +657,9 @@ impl CommandWriter {
         let line = self.buf.split().freeze();
         self.fragments.push(Fragment::Line(line));
         self.fragments.push(Fragment::Literal {
-            data: Bytes::copy_from_slice(data),
+            data,
             sync: !nonsync,
         });
-    }
-
-    /// Like [`literal`](Self::literal) but takes ownership of the data (no copy).
-    pub fn literal_bytes(&mut self, data: Bytes, binary: bool) {
-        let n = data.len() as u64;
-        let nonsync =
-            self.opts.literal_plus || (self.opts.literal_minus && data.len() <= 4096);
-        if binary {
-            self.buf.put_u8(b'~');
-        }
-        self.buf.put_u8(b'{');
-        self.number(n);
-        if nonsync {
-            self.buf.put_u8(b'+');
-        }
-        self.raw(b"}\r\n");
-        let line = self.buf.split().freeze();
-        self.fragments.push(Fragment::Line(line));
-        self.fragments.push(Fragment::Literal { data, sync: !nonsync });
     }
 
     /// Ends the command with CRLF and returns its fragments.
@@ -339,4 +694,527 @@ fn itoa_buf(mut n: u64) -> NumBuf {
         }
     }
     NumBuf { buf, start: i }
+}
+
+/// Test helpers shared by the command modules.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use super::*;
+
+    /// LITERAL+ on.
+    pub const PLUS: EncodeOptions = EncodeOptions {
+        literal_plus: true,
+        literal_minus: false,
+        utf8: false,
+        binary: false,
+    };
+    /// UTF8=ACCEPT on.
+    pub const UTF8: EncodeOptions = EncodeOptions {
+        literal_plus: false,
+        literal_minus: false,
+        utf8: true,
+        binary: false,
+    };
+    /// BINARY on.
+    pub const BINARY: EncodeOptions = EncodeOptions {
+        literal_plus: false,
+        literal_minus: false,
+        utf8: false,
+        binary: true,
+    };
+
+    /// Encodes with tag `t` and the given options.
+    pub fn enc_with(cmd: &dyn Command, opts: EncodeOptions) -> Result<Encoded, EncodeError> {
+        cmd.encode(Tag::from("t"), opts)
+    }
+
+    /// The whole command as a string (lossy), default options.
+    pub fn s(cmd: &dyn Command) -> String {
+        s_with(cmd, EncodeOptions::default())
+    }
+
+    /// The whole command as a string (lossy).
+    pub fn s_with(cmd: &dyn Command, opts: EncodeOptions) -> String {
+        let e = enc_with(cmd, opts).unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        check_lines(&e);
+        String::from_utf8_lossy(&e.to_bytes()).into_owned()
+    }
+
+    /// The error, default options.
+    pub fn err(cmd: &dyn Command) -> EncodeError {
+        enc_with(cmd, EncodeOptions::default()).expect_err("should fail")
+    }
+
+    /// Every line fragment ends with CRLF and holds no other CR or LF.
+    pub fn check_lines(e: &Encoded) {
+        for f in &e.fragments {
+            if let Fragment::Line(l) = f {
+                assert!(l.ends_with(b"\r\n"), "{l:?}");
+                let body = &l[..l.len() - 2];
+                assert!(
+                    !body.iter().any(|&c| c == b'\r' || c == b'\n' || c == 0),
+                    "{l:?}"
+                );
+            }
+        }
+        assert!(matches!(e.fragments.last(), Some(Fragment::Line(_))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::*;
+    use super::*;
+    use proptest::prelude::*;
+
+    fn w(opts: EncodeOptions) -> CommandWriter {
+        CommandWriter::new(opts)
+    }
+
+    fn lines(frags: &[Fragment]) -> Vec<Bytes> {
+        frags
+            .iter()
+            .filter_map(|f| match f {
+                Fragment::Line(l) => Some(l.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Undoes the quoting of a quoted string.
+    fn unquote(q: &[u8]) -> Option<Vec<u8>> {
+        let inner = q.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+        let mut out = Vec::new();
+        let mut esc = false;
+        for &c in inner {
+            if esc {
+                if c != b'"' && c != b'\\' {
+                    return None;
+                }
+                out.push(c);
+                esc = false;
+            } else if c == b'\\' {
+                esc = true;
+            } else if c == b'"' {
+                return None;
+            } else {
+                out.push(c);
+            }
+        }
+        (!esc).then_some(out)
+    }
+
+    #[test]
+    fn astring_forms() {
+        let mut x = w(EncodeOptions::default());
+        x.astring("t", b"abc]").unwrap();
+        x.sp();
+        x.astring("t", b"").unwrap();
+        x.sp();
+        x.astring("t", b"a b").unwrap();
+        x.sp();
+        x.astring("t", br#"q"b\s"#).unwrap();
+        x.sp();
+        x.astring("t", b"a%*").unwrap();
+        let f = x.finish();
+        assert_eq!(
+            f,
+            vec![Fragment::Line(Bytes::from_static(
+                b"abc] \"\" \"a b\" \"q\\\"b\\\\s\" \"a%*\"\r\n"
+            ))]
+        );
+    }
+
+    #[test]
+    fn literal_forms() {
+        // Synchronizing by default.
+        let mut x = w(EncodeOptions::default());
+        x.string("t", b"a\r\nb").unwrap();
+        let f = x.finish();
+        assert_eq!(
+            f,
+            vec![
+                Fragment::Line(Bytes::from_static(b"{4}\r\n")),
+                Fragment::Literal {
+                    data: Bytes::from_static(b"a\r\nb"),
+                    sync: true
+                },
+                Fragment::Line(Bytes::from_static(b"\r\n")),
+            ]
+        );
+        // LITERAL+.
+        let mut x = w(PLUS);
+        x.string("t", b"\n").unwrap();
+        assert_eq!(lines(&x.finish())[0], "{1+}\r\n");
+        // LITERAL-: non-sync up to 4096 bytes only.
+        let minus = EncodeOptions {
+            literal_minus: true,
+            ..Default::default()
+        };
+        let mut x = w(minus);
+        x.string("t", &[b'\n'; 4096]).unwrap();
+        x.string("t", &[b'\n'; 4097]).unwrap();
+        let f = x.finish();
+        assert_eq!(lines(&f)[0], "{4096+}\r\n");
+        assert_eq!(lines(&f)[1], "{4097}\r\n");
+        assert!(matches!(f[3], Fragment::Literal { sync: true, .. }));
+        // 8-bit: literal unless UTF-8 is on.
+        let mut x = w(EncodeOptions::default());
+        x.string("t", "é".as_bytes()).unwrap();
+        assert_eq!(lines(&x.finish())[0], "{2}\r\n");
+        let mut x = w(UTF8);
+        x.string("t", "é".as_bytes()).unwrap();
+        assert_eq!(lines(&x.finish())[0], "\"é\"\r\n");
+        // Invalid UTF-8 is a literal even with UTF-8 on.
+        let mut x = w(UTF8);
+        x.string("t", b"\xff").unwrap();
+        assert_eq!(lines(&x.finish())[0], "{1}\r\n");
+        // Over 1024 bytes: literal.
+        let mut x = w(EncodeOptions::default());
+        x.string("t", &[b'a'; 1025]).unwrap();
+        assert_eq!(lines(&x.finish())[0], "{1025}\r\n");
+        // literal8
+        let mut x = w(EncodeOptions::default());
+        x.literal(b"\0", true);
+        assert_eq!(lines(&x.finish())[0], "~{1}\r\n");
+    }
+
+    #[test]
+    fn nul_refused() {
+        let mut x = w(EncodeOptions::default());
+        assert_eq!(
+            x.string("password", b"a\0b"),
+            Err(EncodeError::Nul { what: "password" })
+        );
+        assert_eq!(
+            x.astring("user", b"\0"),
+            Err(EncodeError::Nul { what: "user" })
+        );
+        assert!(x.nstring("v", Some(b"\0")).is_err());
+    }
+
+    #[test]
+    fn atoms_checked() {
+        let mut x = w(EncodeOptions::default());
+        for bad in [
+            &b""[..],
+            b"a b",
+            b"a\r\n",
+            b"(x",
+            b"x]",
+            b"\"",
+            b"a*",
+            b"%",
+            b"\\x",
+            b"{1}",
+        ] {
+            assert!(
+                matches!(x.atom("keyword", bad), Err(EncodeError::InvalidAtom { .. })),
+                "{bad:?}"
+            );
+        }
+        x.atom("keyword", b"$Forwarded").unwrap();
+    }
+
+    #[test]
+    fn flags() {
+        let mut x = w(EncodeOptions::default());
+        x.flag_list(&[
+            Flag::Seen,
+            Flag::Answered,
+            Flag::Flagged,
+            Flag::Deleted,
+            Flag::Draft,
+            Flag::keyword("$Forwarded"),
+            Flag::parse(b"\\Custom"),
+        ])
+        .unwrap();
+        x.sp();
+        x.flag_list(&[]).unwrap();
+        assert_eq!(
+            lines(&x.finish())[0],
+            "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $Forwarded \\Custom) ()\r\n"
+        );
+        let mut x = w(EncodeOptions::default());
+        assert_eq!(
+            x.flag(&Flag::Recent),
+            Err(EncodeError::FlagNotAllowed {
+                flag: "\\Recent".into()
+            })
+        );
+        assert_eq!(
+            x.flag(&Flag::MayCreate),
+            Err(EncodeError::FlagNotAllowed { flag: "\\*".into() })
+        );
+        for bad in ["a b", "x\r\nA1 LOGOUT", "(x)", "", "\\Seen"] {
+            assert!(
+                matches!(
+                    x.flag(&Flag::keyword(bad)),
+                    Err(EncodeError::InvalidAtom { .. })
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(x
+            .flag(&Flag::Extension(Bytes::from_static(b"\\a b")))
+            .is_err());
+        assert!(x
+            .flag(&Flag::Extension(Bytes::from_static(b"nobackslash")))
+            .is_err());
+    }
+
+    #[test]
+    fn mailboxes() {
+        let mut x = w(EncodeOptions::default());
+        x.mailbox("inbox").unwrap();
+        x.sp();
+        x.mailbox("Entwürfe").unwrap();
+        x.sp();
+        x.mailbox("My Folder").unwrap();
+        x.sp();
+        x.mailbox("").unwrap();
+        x.sp();
+        x.mailbox("a\r\nb").unwrap();
+        assert_eq!(
+            lines(&x.finish())[0],
+            "INBOX Entw&APw-rfe \"My Folder\" \"\" a&AA0ACg-b\r\n"
+        );
+        // UTF-8 mode: raw UTF-8, CRLF becomes a literal.
+        let mut x = w(UTF8);
+        x.mailbox("Entwürfe").unwrap();
+        x.sp();
+        x.mailbox("a\r\nb").unwrap();
+        let f = x.finish();
+        assert_eq!(lines(&f)[0], "\"Entwürfe\" {4}\r\n");
+        assert_eq!(lines(&f)[1], "\r\n");
+        // Patterns keep their wildcards.
+        let mut x = w(EncodeOptions::default());
+        x.list_mailbox("*").unwrap();
+        x.sp();
+        x.list_mailbox("Archiv/%").unwrap();
+        x.sp();
+        x.list_mailbox("").unwrap();
+        x.sp();
+        x.list_mailbox("Büro *").unwrap();
+        assert_eq!(lines(&x.finish())[0], "* Archiv/% \"\" \"B&APw-ro *\"\r\n");
+    }
+
+    #[test]
+    fn sequence_sets() {
+        let mut x = w(EncodeOptions::default());
+        let set: SequenceSet = [5, 3, 1, 2].into_iter().collect();
+        x.sequence_set("FETCH", &set.into()).unwrap();
+        x.sp();
+        x.sequence_set("FETCH", &MessageSet::Saved).unwrap();
+        assert_eq!(lines(&x.finish())[0], "1:3,5 $\r\n");
+        let mut x = w(EncodeOptions::default());
+        assert_eq!(
+            x.sequence_set("STORE", &SequenceSet::new().into()),
+            Err(EncodeError::EmptySequenceSet { command: "STORE" })
+        );
+        assert_eq!(
+            x.sequence_set("COPY", &MessageSet::from(0)),
+            Err(EncodeError::EmptySequenceSet { command: "COPY" })
+        );
+        assert!(MessageSet::from(0..=5).is_empty());
+        assert!(!MessageSet::saved().is_empty());
+    }
+
+    #[test]
+    fn raw_text_checked() {
+        let mut x = w(EncodeOptions::default());
+        assert!(x.text("arg", b"a\r\nb").is_err());
+        assert!(x.text("arg", b"a\nb").is_err());
+        assert!(x.text("arg", b"a\0b").is_err());
+        x.text("arg", b"(X \"y\")").unwrap();
+    }
+
+    #[test]
+    fn tag_checked() {
+        for bad in ["", "a b", "a+", "a\r\n", "a{1}", "*"] {
+            let e = Noop
+                .encode(Tag::from(bad), EncodeOptions::default())
+                .unwrap_err();
+            assert!(
+                matches!(e, EncodeError::InvalidAtom { what: "tag", .. }),
+                "{bad:?}"
+            );
+        }
+        let e = Noop
+            .encode(Tag::from("A001"), EncodeOptions::default())
+            .unwrap();
+        assert_eq!(e.to_bytes(), "A001 NOOP\r\n");
+        assert_eq!(e.name, "NOOP");
+    }
+
+    #[test]
+    fn default_trait_methods() {
+        assert!(!Noop.is_sensitive());
+        assert!(!Noop.uses_sequence_numbers());
+    }
+
+    #[test]
+    fn error_messages() {
+        assert_eq!(
+            EncodeError::EmptySequenceSet { command: "FETCH" }.to_string(),
+            "empty sequence set: nothing to FETCH"
+        );
+        assert_eq!(
+            EncodeError::FlagNotAllowed {
+                flag: "\\Recent".into()
+            }
+            .to_string(),
+            "flag \\Recent cannot be stored or appended"
+        );
+    }
+
+    /// Checks one encoding of `s` made by `f`: the lines are clean, and the value reads back.
+    fn check_roundtrip(
+        s: &[u8],
+        opts: EncodeOptions,
+        f: impl Fn(&mut CommandWriter, &[u8]) -> Result<(), EncodeError>,
+    ) -> Result<(), TestCaseError> {
+        let mut x = CommandWriter::new(opts);
+        x.raw(b"t X ");
+        let r = f(&mut x, s);
+        if s.contains(&0) {
+            let is_nul = matches!(r, Err(EncodeError::Nul { .. }));
+            prop_assert!(is_nul);
+            return Ok(());
+        }
+        prop_assert!(r.is_ok());
+        let frags = x.finish();
+        for fr in &frags {
+            if let Fragment::Line(l) = fr {
+                prop_assert!(l.ends_with(b"\r\n"));
+                let body = &l[..l.len() - 2];
+                prop_assert!(!body.iter().any(|&c| c == b'\r' || c == b'\n'), "{:?}", l);
+            }
+        }
+        match &frags[..] {
+            [Fragment::Line(l)] => {
+                let v = &l[4..l.len() - 2];
+                if v.first() == Some(&b'"') {
+                    let back = unquote(v);
+                    prop_assert_eq!(back.as_deref(), Some(s));
+                } else {
+                    prop_assert_eq!(v, s);
+                    prop_assert!(v.iter().all(|&c| is_astring_char(c)));
+                }
+            }
+            [Fragment::Line(head), Fragment::Literal { data, sync }, Fragment::Line(tail)] => {
+                let want = format!(
+                    "t X {{{}{}}}\r\n",
+                    s.len(),
+                    if opts.literal_plus { "+" } else { "" }
+                );
+                prop_assert_eq!(&head[..], want.as_bytes());
+                prop_assert_eq!(&data[..], s);
+                prop_assert_eq!(*sync, !opts.literal_plus);
+                prop_assert_eq!(&tail[..], b"\r\n");
+            }
+            other => prop_assert!(false, "unexpected fragments {:?}", other),
+        }
+        Ok(())
+    }
+
+    fn opts_strategy() -> impl Strategy<Value = EncodeOptions> {
+        (any::<bool>(), any::<bool>()).prop_map(|(literal_plus, utf8)| EncodeOptions {
+            literal_plus,
+            utf8,
+            ..Default::default()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn string_never_breaks_the_line(
+            s in proptest::collection::vec(any::<u8>(), 0..64),
+            opts in opts_strategy(),
+        ) {
+            check_roundtrip(&s, opts, |w, s| w.string("s", s))?;
+            check_roundtrip(&s, opts, |w, s| w.astring("s", s))?;
+            check_roundtrip(&s, opts, |w, s| w.nstring("s", Some(s)))?;
+        }
+
+        #[test]
+        fn text_like_strings_roundtrip(
+            s in "[ -~\r\n\u{80}-\u{3000}]{0,40}",
+            opts in opts_strategy(),
+        ) {
+            check_roundtrip(s.as_bytes(), opts, |w, s| w.string("s", s))?;
+            check_roundtrip(s.as_bytes(), opts, |w, s| w.astring("s", s))?;
+        }
+
+        #[test]
+        fn mailbox_never_breaks_the_line(s in any::<String>(), opts in opts_strategy()) {
+            let mut x = CommandWriter::new(opts);
+            let r = x.mailbox(&s);
+            if opts.utf8 && s.contains('\0') {
+                prop_assert!(r.is_err());
+            } else {
+                prop_assert!(r.is_ok());
+                for fr in x.finish() {
+                    if let Fragment::Line(l) = fr {
+                        let body = &l[..l.len() - 2];
+                        prop_assert!(!body.iter().any(|&c| c == b'\r' || c == b'\n'));
+                    }
+                }
+            }
+        }
+
+        /// Whole commands built from arbitrary text: either refused, or every line
+        /// fragment ends with its CRLF and holds no other CR, LF or NUL.
+        #[test]
+        fn commands_never_break_the_line(
+            text in "[ -~\r\n\t\0\u{80}-\u{400}]{0,24}",
+            opts in opts_strategy(),
+        ) {
+            let b = text.as_bytes();
+            let cmds: Vec<Box<dyn Command>> = vec![
+                Box::new(Login::new(b, b)),
+                Box::new(Authenticate::new(&text).initial_response(b)),
+                Box::new(Select::new(&text)),
+                Box::new(Rename::new(&text, &text)),
+                Box::new(List::new(&text, &text)),
+                Box::new(Status::new(&text, [StatusAttr::Messages])),
+                Box::new(Append::new(&text, b.to_vec()).flags([Flag::keyword(&text)])),
+                Box::new(Search::new(Criteria::and([
+                    Criteria::subject(b),
+                    Criteria::header(b, b),
+                    Criteria::keyword(b),
+                    Criteria::gm_raw(b),
+                ])).charset(&text)),
+                Box::new(Sort::new([SortKey::Other(text.clone())], Criteria::from(b))),
+                Box::new(Fetch::new(1, [FetchAttr::header_fields([b]), FetchAttr::raw(&text)])),
+                Box::new(Store::add_labels(1, [b]).unchanged_since(1)),
+                Box::new(Copy::new(1, &text)),
+                Box::new(Enable::new([&text])),
+                Box::new(Id::new().field(b, Some(b))),
+                Box::new(SetAcl::new(&text, &text, &text)),
+                Box::new(SetQuota::new(&text, [(&text, 1)])),
+                Box::new(GetMetadata::new(&text, [&text])),
+                Box::new(SetMetadata::new(&text, [(&text, Some(b))])),
+                Box::new(GetAnnotation::new(&text, [&text], [&text])),
+                Box::new(SetAnnotation::new(&text, &text, [(&text, Some(b))])),
+                Box::new(Raw::new(&text).arg(RawArg::string(b)).arg(RawArg::raw(&text))),
+            ];
+            for cmd in &cmds {
+                if let Ok(e) = cmd.encode(Tag::from("t"), opts) {
+                    for f in &e.fragments {
+                        if let Fragment::Line(l) = f {
+                            prop_assert!(l.ends_with(b"\r\n"), "{:?}: {:?}", cmd, l);
+                            let body = &l[..l.len() - 2];
+                            prop_assert!(
+                                !body.iter().any(|&c| c == b'\r' || c == b'\n' || c == 0),
+                                "{:?}: {:?}", cmd, l
+                            );
+                        }
+                    }
+                    let last_is_line = matches!(e.fragments.last(), Some(Fragment::Line(_)));
+                    prop_assert!(last_is_line);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,484 @@
+//! APPEND (RFC 3501 6.3.11), with MULTIAPPEND (RFC 3502), CATENATE (RFC 4469), BINARY
+//! literal8 (RFC 3516) and the UTF8 data item (RFC 6855).
+
+use bytes::{Bytes, BytesMut};
+
+use crate::date::InternalDate;
+use crate::types::Flag;
+
+use super::{Command, CommandWriter, EncodeError};
+
+/// One part of a CATENATE message (RFC 4469).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatenatePart {
+    /// `TEXT literal`: bytes sent by the client (a `literal8` if they hold NUL and the
+    /// server has BINARY).
+    Text(Bytes),
+    /// `URL url`: an IMAP URL (RFC 5092) naming a message or part on the server.
+    Url(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Data {
+    Literal { data: Bytes, binary: bool },
+    Utf8(Bytes),
+    Catenate(Vec<CatenatePart>),
+}
+
+/// One message of an APPEND: flags, internal date, and the data.
+///
+/// ```
+/// use imap4_proto::encode::AppendMessage;
+/// use imap4_proto::Flag;
+///
+/// let m = AppendMessage::new("Subject: hi\r\n\r\nhello\r\n").flags([Flag::Seen]);
+/// # let _ = m;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendMessage {
+    flags: Vec<Flag>,
+    date: Option<InternalDate>,
+    data: Data,
+}
+
+impl AppendMessage {
+    /// A message sent as a literal (no copy of `data` is made). Line endings are sent as
+    /// given; see [`normalize_line_endings`].
+    pub fn new(data: impl Into<Bytes>) -> AppendMessage {
+        AppendMessage {
+            flags: Vec::new(),
+            date: None,
+            data: Data::Literal {
+                data: data.into(),
+                binary: false,
+            },
+        }
+    }
+
+    /// A message assembled by the server from parts (RFC 4469 CATENATE); at least one part.
+    pub fn catenate(parts: impl IntoIterator<Item = CatenatePart>) -> AppendMessage {
+        AppendMessage {
+            flags: Vec::new(),
+            date: None,
+            data: Data::Catenate(parts.into_iter().collect()),
+        }
+    }
+
+    /// The flags to set (`\Recent` and `\*` are refused when encoded).
+    pub fn flags(mut self, flags: impl IntoIterator<Item = Flag>) -> AppendMessage {
+        self.flags = flags.into_iter().collect();
+        self
+    }
+
+    /// The internal date (imaplib's `date_time`).
+    pub fn date(mut self, date: InternalDate) -> AppendMessage {
+        self.date = Some(date);
+        self
+    }
+
+    /// Sends the data as a `literal8` (`~{n}`, RFC 3516 BINARY): the message may hold NUL
+    /// and binary MIME parts. (Data with NUL goes as literal8 anyway when the server has
+    /// BINARY.) Ignored for CATENATE and UTF8 messages.
+    pub fn binary(mut self, yes: bool) -> AppendMessage {
+        if let Data::Literal { binary, .. } = &mut self.data {
+            *binary = yes;
+        }
+        self
+    }
+
+    /// Sends the data as `UTF8 (~{n})` (RFC 6855, after `ENABLE UTF8=ACCEPT`): a message
+    /// with UTF-8 headers. Ignored for CATENATE messages.
+    pub fn utf8(mut self, yes: bool) -> AppendMessage {
+        self.data = match self.data {
+            Data::Literal { data, .. } if yes => Data::Utf8(data),
+            Data::Utf8(data) if !yes => Data::Literal {
+                data,
+                binary: false,
+            },
+            d => d,
+        };
+        self
+    }
+
+    fn encode(&self, w: &mut CommandWriter) -> Result<(), EncodeError> {
+        if !self.flags.is_empty() {
+            w.sp();
+            w.flag_list(&self.flags)?;
+        }
+        if let Some(d) = &self.date {
+            w.sp();
+            w.date_time("APPEND", d)?;
+        }
+        w.sp();
+        match &self.data {
+            Data::Literal { data, binary } => w.message_data("message", data, *binary),
+            Data::Utf8(data) => {
+                w.raw(b"UTF8 (");
+                w.literal_bytes(data.clone(), true);
+                w.raw(b")");
+                Ok(())
+            }
+            Data::Catenate(parts) => {
+                if parts.is_empty() {
+                    return Err(EncodeError::Invalid {
+                        command: "APPEND",
+                        reason: "CATENATE needs at least one part",
+                    });
+                }
+                w.raw(b"CATENATE ");
+                w.list(parts, |w, p| match p {
+                    CatenatePart::Text(t) => {
+                        w.raw(b"TEXT ");
+                        w.message_data("CATENATE text", t, false)
+                    }
+                    CatenatePart::Url(u) => {
+                        w.raw(b"URL ");
+                        w.astring("CATENATE URL", u.as_bytes())
+                    }
+                })
+            }
+        }
+    }
+}
+
+macro_rules! from_data {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppendMessage {
+            fn from(data: $t) -> Self {
+                AppendMessage::new(data)
+            }
+        }
+    )*};
+}
+
+from_data!(Bytes, Vec<u8>, String, &'static [u8], &'static str);
+
+/// `APPEND mailbox [flags] [date-time] literal` (RFC 3501 6.3.11), with several messages
+/// in one command for MULTIAPPEND (RFC 3502).
+///
+/// The message goes as a literal: synchronizing unless the server has LITERAL+ (or
+/// LITERAL- and the message is at most 4096 bytes), so the driver sends it after the
+/// server's `+`. A message with NUL bytes needs [`binary`](Self::binary) (or a server with
+/// BINARY, where it is sent as `~{n}` automatically); otherwise it is
+/// [`EncodeError::Nul`].
+///
+/// [`flags`](Self::flags), [`date`](Self::date), [`binary`](Self::binary) and
+/// [`utf8`](Self::utf8) apply to the most recently added message.
+///
+/// ```
+/// use imap4_proto::encode::{Append, AppendMessage, Command, EncodeOptions, Fragment};
+/// use imap4_proto::date::InternalDate;
+/// use imap4_proto::{Flag, Tag};
+///
+/// let date = InternalDate::new(2024, 1, 31, 9, 5, 0, 60)?;
+/// let cmd = Append::new("Sent", "Subject: hi\r\n\r\nhello\r\n").flags([Flag::Seen]).date(date);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.fragments[0], Fragment::Line("a1 APPEND Sent (\\Seen) \"31-Jan-2024 09:05:00 +0100\" {22}\r\n".into()));
+/// assert!(enc.has_sync_literal());
+///
+/// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+/// let cmd = Append::new("INBOX", "a").message(AppendMessage::new("b").flags([Flag::Draft]));
+/// assert_eq!(
+///     cmd.encode(Tag::from("a2"), plus)?.to_bytes(),
+///     "a2 APPEND INBOX {1+}\r\na (\\Draft) {1+}\r\nb\r\n"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[doc(alias = "append")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Append {
+    mailbox: String,
+    messages: Vec<AppendMessage>,
+}
+
+impl Append {
+    /// APPEND one message.
+    pub fn new(mailbox: impl Into<String>, message: impl Into<AppendMessage>) -> Append {
+        Append::multi(mailbox, [message.into()])
+    }
+
+    /// APPEND several messages at once (MULTIAPPEND, RFC 3502); at least one.
+    pub fn multi(
+        mailbox: impl Into<String>,
+        messages: impl IntoIterator<Item = AppendMessage>,
+    ) -> Append {
+        Append {
+            mailbox: mailbox.into(),
+            messages: messages.into_iter().collect(),
+        }
+    }
+
+    /// Adds another message (MULTIAPPEND).
+    pub fn message(mut self, message: impl Into<AppendMessage>) -> Append {
+        self.messages.push(message.into());
+        self
+    }
+
+    fn last(mut self, f: impl FnOnce(AppendMessage) -> AppendMessage) -> Append {
+        if let Some(m) = self.messages.pop() {
+            self.messages.push(f(m));
+        }
+        self
+    }
+
+    /// Flags of the last message; see [`AppendMessage::flags`].
+    pub fn flags(self, flags: impl IntoIterator<Item = Flag>) -> Append {
+        self.last(|m| m.flags(flags))
+    }
+
+    /// Internal date of the last message; see [`AppendMessage::date`].
+    pub fn date(self, date: InternalDate) -> Append {
+        self.last(|m| m.date(date))
+    }
+
+    /// literal8 for the last message; see [`AppendMessage::binary`].
+    pub fn binary(self, yes: bool) -> Append {
+        self.last(|m| m.binary(yes))
+    }
+
+    /// UTF8 data item for the last message; see [`AppendMessage::utf8`].
+    pub fn utf8(self, yes: bool) -> Append {
+        self.last(|m| m.utf8(yes))
+    }
+}
+
+impl Command for Append {
+    fn name(&self) -> &'static str {
+        "APPEND"
+    }
+    fn encode_args(&self, w: &mut CommandWriter) -> Result<(), EncodeError> {
+        if self.messages.is_empty() {
+            return Err(EncodeError::Invalid {
+                command: "APPEND",
+                reason: "no message",
+            });
+        }
+        w.sp();
+        w.mailbox(&self.mailbox)?;
+        for m in &self.messages {
+            m.encode(w)?;
+        }
+        Ok(())
+    }
+}
+
+/// Turns every line ending (`\r\n`, a bare `\r` or a bare `\n`) into CRLF, as imaplib's
+/// `append` does before sending; IMAP messages must use CRLF.
+///
+/// ```
+/// use imap4_proto::encode::normalize_line_endings;
+/// assert_eq!(normalize_line_endings(b"a\nb\r\nc\rd"), "a\r\nb\r\nc\r\nd");
+/// ```
+pub fn normalize_line_endings(data: &[u8]) -> Bytes {
+    let mut out = BytesMut::with_capacity(data.len() + data.len() / 32);
+    let mut i = 0;
+    while i < data.len() {
+        match data[i] {
+            b'\r' => {
+                out.extend_from_slice(b"\r\n");
+                if data.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' => out.extend_from_slice(b"\r\n"),
+            c => out.extend_from_slice(&[c]),
+        }
+        i += 1;
+    }
+    out.freeze()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::super::{EncodeOptions, Fragment};
+    use super::*;
+
+    #[test]
+    fn single() {
+        assert_eq!(
+            s_with(&Append::new("INBOX", "x"), PLUS),
+            "t APPEND INBOX {1+}\r\nx\r\n"
+        );
+        let e = enc_with(
+            &Append::new("saved-messages", "hello"),
+            EncodeOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            e.fragments,
+            vec![
+                Fragment::Line(Bytes::from_static(b"t APPEND saved-messages {5}\r\n")),
+                Fragment::Literal {
+                    data: Bytes::from_static(b"hello"),
+                    sync: true
+                },
+                Fragment::Line(Bytes::from_static(b"\r\n")),
+            ]
+        );
+        // Empty message.
+        assert_eq!(
+            s_with(&Append::new("INBOX", ""), PLUS),
+            "t APPEND INBOX {0+}\r\n\r\n"
+        );
+        // LITERAL-: big messages stay synchronizing.
+        let minus = EncodeOptions {
+            literal_minus: true,
+            ..Default::default()
+        };
+        let e = enc_with(&Append::new("INBOX", vec![b'a'; 5000]), minus).unwrap();
+        assert!(e.has_sync_literal());
+        let e = enc_with(&Append::new("INBOX", vec![b'a'; 4096]), minus).unwrap();
+        assert!(!e.has_sync_literal());
+    }
+
+    #[test]
+    fn flags_and_date() {
+        let d = InternalDate::new(1994, 2, 7, 21, 52, 25, -480).unwrap();
+        assert_eq!(
+            s_with(
+                &Append::new("Drafts", "m")
+                    .flags([Flag::Draft, Flag::keyword("$MDNSent")])
+                    .date(d),
+                PLUS
+            ),
+            "t APPEND Drafts (\\Draft $MDNSent) \"07-Feb-1994 21:52:25 -0800\" {1+}\r\nm\r\n"
+        );
+        assert_eq!(
+            err(&Append::new("INBOX", "m").flags([Flag::Recent])),
+            EncodeError::FlagNotAllowed {
+                flag: "\\Recent".into()
+            }
+        );
+        assert!(matches!(
+            err(&Append::new("INBOX", "m").flags([Flag::keyword("a\r\nb")])),
+            EncodeError::InvalidAtom { .. }
+        ));
+        let mut bad = d;
+        bad.month = 13;
+        assert!(matches!(
+            err(&Append::new("INBOX", "m").date(bad)),
+            EncodeError::Invalid {
+                command: "APPEND",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn multiappend() {
+        let cmd = Append::multi(
+            "INBOX",
+            [
+                AppendMessage::new("one").flags([Flag::Seen]),
+                AppendMessage::new("two"),
+            ],
+        );
+        assert_eq!(
+            s_with(&cmd, PLUS),
+            "t APPEND INBOX (\\Seen) {3+}\r\none {3+}\r\ntwo\r\n"
+        );
+        let e = enc_with(&cmd, EncodeOptions::default()).unwrap();
+        assert_eq!(e.fragments.len(), 5);
+        assert_eq!(
+            e.fragments[2],
+            Fragment::Line(Bytes::from_static(b" {3}\r\n"))
+        );
+        assert!(matches!(
+            err(&Append::multi("INBOX", [])),
+            EncodeError::Invalid { .. }
+        ));
+    }
+
+    #[test]
+    fn binary_and_nul() {
+        assert_eq!(
+            err(&Append::new("INBOX", "a\0b")),
+            EncodeError::Nul { what: "message" }
+        );
+        assert_eq!(
+            s_with(&Append::new("INBOX", "a\0b"), BINARY),
+            "t APPEND INBOX ~{3}\r\na\0b\r\n"
+        );
+        assert_eq!(
+            s_with(&Append::new("INBOX", "ab").binary(true), PLUS),
+            "t APPEND INBOX ~{2+}\r\nab\r\n"
+        );
+        assert_eq!(
+            s_with(&Append::new("INBOX", "ab").binary(true).binary(false), PLUS),
+            "t APPEND INBOX {2+}\r\nab\r\n"
+        );
+    }
+
+    #[test]
+    fn utf8_item() {
+        assert_eq!(
+            s_with(&Append::new("INBOX", "Subject: é").utf8(true), PLUS),
+            "t APPEND INBOX UTF8 (~{11+}\r\nSubject: é)\r\n"
+        );
+        assert_eq!(
+            s_with(&Append::new("INBOX", "x").utf8(true).utf8(false), PLUS),
+            "t APPEND INBOX {1+}\r\nx\r\n"
+        );
+    }
+
+    #[test]
+    fn catenate() {
+        let cmd = Append::new(
+            "Drafts",
+            AppendMessage::catenate([
+                CatenatePart::Url("/Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER".into()),
+                CatenatePart::Text(Bytes::from_static(b"\r\n--abc\r\n")),
+                CatenatePart::Url("/Drafts;UIDVALIDITY=385759045/;UID=20".into()),
+            ]),
+        )
+        .flags([Flag::Seen, Flag::Draft]);
+        assert_eq!(
+            s_with(&cmd, PLUS),
+            "t APPEND Drafts (\\Seen \\Draft) CATENATE (URL \
+             /Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER TEXT {9+}\r\n\r\n--abc\r\n \
+             URL /Drafts;UIDVALIDITY=385759045/;UID=20)\r\n"
+        );
+        assert!(matches!(
+            err(&Append::new("x", AppendMessage::catenate([]))),
+            EncodeError::Invalid { .. }
+        ));
+        // A CRLF in a URL becomes a literal, never a line break.
+        assert_eq!(
+            s_with(
+                &Append::new(
+                    "x",
+                    AppendMessage::catenate([CatenatePart::Url("/a\r\n".into())])
+                ),
+                PLUS
+            ),
+            "t APPEND x CATENATE (URL {4+}\r\n/a\r\n)\r\n"
+        );
+    }
+
+    #[test]
+    fn mailbox_utf8() {
+        assert_eq!(
+            s_with(&Append::new("Gesendete Objekte/Büro", "x"), PLUS),
+            "t APPEND \"Gesendete Objekte/B&APw-ro\" {1+}\r\nx\r\n"
+        );
+        assert_eq!(
+            s_with(
+                &Append::new("Büro", "x"),
+                EncodeOptions {
+                    literal_plus: true,
+                    ..UTF8
+                }
+            ),
+            "t APPEND \"Büro\" {1+}\r\nx\r\n"
+        );
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(normalize_line_endings(b""), "");
+        assert_eq!(normalize_line_endings(b"\r\r\n\n"), "\r\n\r\n\r\n");
+        assert_eq!(normalize_line_endings(b"abc"), "abc");
+        assert_eq!(normalize_line_endings(b"\n\r"), "\r\n\r\n");
+    }
+}
