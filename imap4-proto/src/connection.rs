@@ -987,12 +987,13 @@ mod tests {
     #[test]
     fn synchronizing_literal_waits_for_continuation() {
         let mut c = conn("* PREAUTH hi\r\n");
-        let tag = c.send(&T {
-            name: "APPEND",
-            literal: Some(b"hello"),
-            seq: false,
-        })
-        .unwrap();
+        let tag = c
+            .send(&T {
+                name: "APPEND",
+                literal: Some(b"hello"),
+                seq: false,
+            })
+            .unwrap();
         let noop = c.send(&t("NOOP")).unwrap();
         assert_eq!(out(&mut c), format!("{tag} APPEND {{5}}\r\n"));
         assert_eq!(c.take_transmit(), None);

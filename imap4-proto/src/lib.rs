@@ -35,6 +35,6 @@ pub use connection::{ConnEvent, ConnState, Connection, MailboxState, ProtocolErr
 pub use date::InternalDate;
 pub use date::{internaldate_to_tuple, time_to_internaldate};
 pub use decode::{parse_flags, DecodeError, Decoder, Event, Limits, ParseError};
-pub use tag::{int2ap, TagGenerator};
 pub use seq::SequenceSet;
+pub use tag::{int2ap, TagGenerator};
 pub use types::*;

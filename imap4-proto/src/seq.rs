@@ -611,11 +611,11 @@ impl SequenceSet {
     pub fn push(&mut self, range: SeqRange) {
         let range = SeqRange::new(range.start, range.end);
         let (lo, _) = range.keys();
-        self.normalized = self.normalized
-            && self
-                .ranges
-                .last()
-                .map_or(true, |last| last.keys().1 + 1 < lo);
+        let after_last = match self.ranges.last() {
+            Some(last) => last.keys().1 + 1 < lo,
+            None => true,
+        };
+        self.normalized = self.normalized && after_last;
         self.ranges.push(range);
     }
 

@@ -9,63 +9,66 @@ use super::cursor::{Cursor, PResult};
 use super::ParseErrorKind;
 use crate::types::*;
 
-pub(crate) fn envelope(c: &mut Cursor<'_>) -> PResult<Envelope> {
+pub(crate) fn envelope(c: &mut Cursor<'_>) -> PResult<Box<Envelope>> {
+    // Filled in place on the heap: an Envelope is large, moving it costs.
+    let mut e = Box::<Envelope>::default();
     c.open()?;
     c.sp();
-    let date = c.nstring()?;
+    e.date = c.nstring()?;
     c.sp();
-    let subject = c.nstring()?;
+    e.subject = c.nstring()?;
     c.sp();
-    let from = addresses(c)?;
+    addresses(c, &mut e.from)?;
     c.sp();
-    let sender = addresses(c)?;
+    addresses(c, &mut e.sender)?;
     c.sp();
-    let reply_to = addresses(c)?;
+    addresses(c, &mut e.reply_to)?;
     c.sp();
-    let to = addresses(c)?;
+    addresses(c, &mut e.to)?;
     c.sp();
-    let cc = addresses(c)?;
+    addresses(c, &mut e.cc)?;
     c.sp();
-    let bcc = addresses(c)?;
+    addresses(c, &mut e.bcc)?;
     c.sp();
-    let in_reply_to = c.nstring()?;
+    e.in_reply_to = c.nstring()?;
     c.sp();
-    let message_id = c.nstring()?;
+    e.message_id = c.nstring()?;
     c.close()?;
-    Ok(Envelope {
-        date,
-        subject,
-        from,
-        sender,
-        reply_to,
-        to,
-        cc,
-        bcc,
-        in_reply_to,
-        message_id,
-    })
+    Ok(e)
 }
 
-fn addresses(c: &mut Cursor<'_>) -> PResult<Vec<Address>> {
-    // Lenient: `NIL` or `()` for no addresses.
-    c.list_with_capacity(true, 1, |c| {
+/// An address list into `out`. Lenient: `NIL` or `()` for no addresses.
+fn addresses(c: &mut Cursor<'_>, out: &mut Vec<Address>) -> PResult<()> {
+    if c.peek() != Some(b'(') {
+        if c.eat_keyword(b"NIL") {
+            return Ok(());
+        }
+        return Err(c.expected("address list"));
+    }
+    c.open()?;
+    out.reserve_exact(1);
+    loop {
+        c.sp();
+        if c.peek() == Some(b')') {
+            break;
+        }
+        if out.len() >= c.max_list_items() {
+            return Err(c.err(ParseErrorKind::TooManyItems));
+        }
         c.open()?;
+        out.push(Address::default());
+        let a = out.last_mut().expect("just pushed");
         c.sp();
-        let name = c.nstring()?;
+        a.name = c.nstring()?;
         c.sp();
-        let adl = c.nstring()?;
+        a.adl = c.nstring()?;
         c.sp();
-        let mailbox = c.nstring()?;
+        a.mailbox = c.nstring()?;
         c.sp();
-        let host = c.nstring()?;
+        a.host = c.nstring()?;
         c.close()?;
-        Ok(Address {
-            name,
-            adl,
-            mailbox,
-            host,
-        })
-    })
+    }
+    c.close()
 }
 
 /// `body = "(" (body-type-1part / body-type-mpart) ")"`
@@ -82,7 +85,7 @@ pub(crate) fn body(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
 }
 
 fn multipart(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
-    let mut m = MultiPart::default();
+    let mut m = Box::<MultiPart>::default();
     while c.peek() == Some(b'(') {
         if m.parts.len() >= 10_000 {
             return Err(c.err(ParseErrorKind::TooManyItems));
@@ -93,7 +96,7 @@ fn multipart(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
     m.subtype = c.string()?;
     c.sp();
     if !more(c) {
-        return Ok(BodyStructure::Multipart(Box::new(m)));
+        return Ok(BodyStructure::Multipart(m));
     }
     m.params = params(c)?;
     c.sp();
@@ -109,7 +112,7 @@ fn multipart(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
             }
         }
     }
-    Ok(BodyStructure::Multipart(Box::new(m)))
+    Ok(BodyStructure::Multipart(m))
 }
 
 fn more(c: &Cursor<'_>) -> bool {
@@ -117,10 +120,8 @@ fn more(c: &Cursor<'_>) -> bool {
 }
 
 fn single(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
-    let mut p = SinglePart {
-        media_type: c.string()?,
-        ..Default::default()
-    };
+    let mut p = Box::<SinglePart>::default();
+    p.media_type = c.string()?;
     c.sp();
     p.subtype = c.string()?;
     c.sp();
@@ -134,8 +135,7 @@ fn single(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
     c.sp();
     p.size = c.number64()?;
     let is_msg = p.media_type.eq_ignore_ascii_case(b"MESSAGE")
-        && (p.subtype.eq_ignore_ascii_case(b"RFC822")
-            || p.subtype.eq_ignore_ascii_case(b"GLOBAL"));
+        && (p.subtype.eq_ignore_ascii_case(b"RFC822") || p.subtype.eq_ignore_ascii_case(b"GLOBAL"));
     c.sp();
     if is_msg && c.peek() == Some(b'(') {
         let env = envelope(c)?;
@@ -143,7 +143,7 @@ fn single(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
         let inner = body(c)?;
         c.sp();
         p.lines = Some(c.number64()?);
-        p.message = Some(Box::new((env, inner)));
+        p.message = Some(Box::new((*env, inner)));
     } else if p.media_type.eq_ignore_ascii_case(b"TEXT") {
         // Lenient: some servers omit the line count.
         if c.peek().is_some_and(|b| b.is_ascii_digit()) {
@@ -167,7 +167,7 @@ fn single(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
             }
         }
     }
-    Ok(BodyStructure::Single(Box::new(p)))
+    Ok(BodyStructure::Single(p))
 }
 
 /// `body-fld-param = "(" string SP string *(SP string SP string) ")" / nil`

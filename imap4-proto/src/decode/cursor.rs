@@ -72,6 +72,8 @@ fn find_quote_end(s: &[u8]) -> Option<usize> {
 /// Cursor over one framed response (its line(s) and literals).
 pub(crate) struct Cursor<'a> {
     pub(crate) buf: &'a Bytes,
+    /// `buf` as a slice (saves a load through the `Bytes` on every peek).
+    data: &'a [u8],
     pub(crate) pos: usize,
     /// Offsets (into `buf`) of the `{` of literals whose data was streamed out.
     streamed: &'a [usize],
@@ -83,6 +85,7 @@ impl<'a> Cursor<'a> {
     pub(crate) fn new(buf: &'a Bytes, streamed: &'a [usize], limits: &'a Limits) -> Self {
         Cursor {
             buf,
+            data: &buf[..],
             pos: 0,
             streamed,
             limits,
@@ -92,12 +95,12 @@ impl<'a> Cursor<'a> {
 
     #[inline]
     pub(crate) fn rest(&self) -> &'a [u8] {
-        self.buf.get(self.pos..).unwrap_or(&[])
+        self.data.get(self.pos..).unwrap_or(&[])
     }
 
     #[inline]
     pub(crate) fn peek(&self) -> Option<u8> {
-        self.buf.get(self.pos).copied()
+        self.data.get(self.pos).copied()
     }
 
     #[cold]
@@ -184,7 +187,10 @@ impl<'a> Cursor<'a> {
     pub(crate) fn atom_range(&mut self) -> PResult<(usize, usize)> {
         let start = self.pos;
         let rest = self.rest();
-        let n = rest.iter().position(|&c| !ATOM[c as usize]).unwrap_or(rest.len());
+        let n = rest
+            .iter()
+            .position(|&c| !ATOM[c as usize])
+            .unwrap_or(rest.len());
         if n == 0 {
             return Err(self.expected("atom"));
         }
@@ -204,7 +210,8 @@ impl<'a> Cursor<'a> {
         let n = rest
             .iter()
             .position(|&c| {
-                matches!(c, b' ' | b'(' | b')' | b'\r' | b'\n' | b'"' | b'{') || c < 0x20
+                matches!(c, b' ' | b'(' | b')' | b'\r' | b'\n' | b'"' | b'{')
+                    || c < 0x20
                     || (!allow_bracket && c == b']')
             })
             .unwrap_or(rest.len());
@@ -266,57 +273,79 @@ impl<'a> Cursor<'a> {
     }
 
     /// A quoted string, unescaped. 8-bit bytes are kept (servers send raw UTF-8 and Latin-1).
+    #[inline]
     pub(crate) fn quoted(&mut self) -> PResult<Bytes> {
-        if !self.eat(b'"') {
+        if self.peek() != Some(b'"') {
             return Err(self.expected("quoted string"));
         }
-        let start = self.pos;
-        let rest = self.rest();
+        let start = self.pos + 1;
+        let rest = self.data.get(start..).unwrap_or(&[]);
         match find_quote_end(rest) {
             Some(i) if rest[i] == b'"' => {
-                self.pos += i + 1;
+                self.pos = start + i + 1;
                 Ok(self.buf.slice(start..start + i))
             }
-            Some(i) if rest[i] == b'\\' => {
-                let mut out = Vec::with_capacity(i + 16);
-                out.extend_from_slice(&rest[..i]);
-                let mut j = i;
-                loop {
-                    match rest.get(j) {
-                        Some(b'"') => {
-                            self.pos += j + 1;
-                            return Ok(Bytes::from(out));
-                        }
-                        Some(b'\\') => {
-                            // RFC: only \" and \\ are escapes. Lenient: `\x` keeps both bytes.
-                            match rest.get(j + 1) {
-                                Some(&c @ (b'"' | b'\\')) => {
-                                    out.push(c);
-                                    j += 2;
-                                }
-                                Some(b'\r' | b'\n') | None => break,
-                                Some(&c) => {
-                                    out.push(b'\\');
-                                    out.push(c);
-                                    j += 2;
-                                }
-                            }
+            _ => self.quoted_slow(),
+        }
+    }
+
+    /// A quoted string without escapes, as a borrowed slice (no `Bytes` made); `None` when
+    /// the next token is something else (literal, escapes), which the caller then reads
+    /// the general way.
+    #[inline]
+    pub(crate) fn quoted_plain(&mut self) -> Option<&'a [u8]> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let start = self.pos + 1;
+        let data = self.data;
+        let rest = data.get(start..).unwrap_or(&[]);
+        match find_quote_end(rest) {
+            Some(i) if rest[i] == b'"' => {
+                self.pos = start + i + 1;
+                Some(&rest[..i])
+            }
+            _ => None,
+        }
+    }
+
+    /// A quoted string with escapes, or an unterminated one.
+    #[cold]
+    fn quoted_slow(&mut self) -> PResult<Bytes> {
+        self.pos += 1;
+        let rest = self.rest();
+        let mut out = Vec::with_capacity(rest.len().min(256));
+        let mut j = 0;
+        loop {
+            match rest.get(j) {
+                Some(b'"') => {
+                    self.pos += j + 1;
+                    return Ok(Bytes::from(out));
+                }
+                Some(b'\\') => {
+                    // RFC: only \" and \\ are escapes. Lenient: `\x` keeps both bytes.
+                    match rest.get(j + 1) {
+                        Some(&c @ (b'"' | b'\\')) => {
+                            out.push(c);
+                            j += 2;
                         }
                         Some(b'\r' | b'\n') | None => break,
                         Some(&c) => {
+                            out.push(b'\\');
                             out.push(c);
-                            j += 1;
+                            j += 2;
                         }
                     }
                 }
-                self.pos += j;
-                Err(self.err(ParseErrorKind::UnterminatedQuoted))
-            }
-            _ => {
-                self.pos = self.buf.len();
-                Err(self.err(ParseErrorKind::UnterminatedQuoted))
+                Some(b'\r' | b'\n') | None => break,
+                Some(&c) => {
+                    out.push(c);
+                    j += 1;
+                }
             }
         }
+        self.pos += j;
+        Err(self.err(ParseErrorKind::UnterminatedQuoted))
     }
 
     /// A literal `{n}\r\n` + n bytes (also `{n+}` and `~{n}` literal8).
@@ -383,7 +412,11 @@ impl<'a> Cursor<'a> {
     }
 
     /// `nstring` as an option.
+    #[inline]
     pub(crate) fn nstring(&mut self) -> PResult<Option<Bytes>> {
+        if self.peek() == Some(b'"') {
+            return self.quoted().map(Some);
+        }
         match self.nstring_data()? {
             StrData::Nil => Ok(None),
             StrData::Bytes(b) => Ok(Some(b)),
@@ -401,6 +434,11 @@ impl<'a> Cursor<'a> {
                 Ok(self.buf.slice(a..b))
             }
         }
+    }
+
+    /// The per-list item limit.
+    pub(crate) fn max_list_items(&self) -> usize {
+        self.limits.max_list_items
     }
 
     /// Opens a parenthesised list, tracking nesting depth against the limit.

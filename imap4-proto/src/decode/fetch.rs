@@ -3,9 +3,9 @@
 
 use bytes::Bytes;
 
+use super::cursor::PErr;
 use super::cursor::{Cursor, PResult, StrData};
 use super::{body, data, Limits, ParseError, ParseErrorKind};
-use super::cursor::PErr;
 use crate::date::InternalDate;
 use crate::types::*;
 
@@ -91,7 +91,7 @@ fn item(c: &mut Cursor<'_>) -> PResult<FetchItem> {
     } else if is("INTERNALDATE") {
         FetchItem::InternalDate(date(c)?)
     } else if is("ENVELOPE") {
-        FetchItem::Envelope(Box::new(body::envelope(c)?))
+        FetchItem::Envelope(body::envelope(c)?)
     } else if is("BODYSTRUCTURE") {
         FetchItem::BodyStructure(body::body(c)?)
     } else if is("BODY") {
@@ -172,8 +172,11 @@ fn other(c: &mut Cursor<'_>, start: usize) -> PResult<FetchItem> {
 
 fn date(c: &mut Cursor<'_>) -> PResult<InternalDate> {
     let at = c.pos;
-    let s = c.string()?;
-    InternalDate::parse(&s).map_err(|_| {
+    let parsed = match c.quoted_plain() {
+        Some(s) => InternalDate::parse(s),
+        None => InternalDate::parse(&c.string()?),
+    };
+    parsed.map_err(|_| {
         c.pos = at;
         c.err(ParseErrorKind::InvalidDate)
     })
@@ -287,8 +290,7 @@ pub(crate) fn literal_context(prefix: &[u8]) -> Option<(u32, Option<u32>, Bytes)
 fn find_uid(s: &[u8]) -> Option<u32> {
     let mut i = 0;
     while i + 4 <= s.len() {
-        if s[i..i + 4].eq_ignore_ascii_case(b"UID ")
-            && (i == 0 || matches!(s[i - 1], b' ' | b'('))
+        if s[i..i + 4].eq_ignore_ascii_case(b"UID ") && (i == 0 || matches!(s[i - 1], b' ' | b'('))
         {
             let digits: Vec<u8> = s[i + 4..]
                 .iter()

@@ -149,7 +149,9 @@ impl ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (a, b) = self.excerpt.split_at(self.excerpt_offset.min(self.excerpt.len()));
+        let (a, b) = self
+            .excerpt
+            .split_at(self.excerpt_offset.min(self.excerpt.len()));
         write!(
             f,
             "{} at byte {} of the response (stream offset {}): {:?} <here> {:?}",
@@ -178,7 +180,9 @@ pub enum DecodeError {
         offset: u64,
     },
     /// A literal larger than [`Limits::max_literal`] was announced.
-    #[error("server announced a {len}-byte literal; the limit is {limit} (stream offset {offset})")]
+    #[error(
+        "server announced a {len}-byte literal; the limit is {limit} (stream offset {offset})"
+    )]
     LiteralTooLarge {
         /// The announced size.
         len: u64,

@@ -269,7 +269,9 @@ pub(crate) fn frame_tag(frame: &[u8]) -> Option<Tag> {
     match frame.first() {
         None | Some(b'*' | b'+') => None,
         _ => {
-            let end = frame.iter().position(|&b| matches!(b, b' ' | b'\r' | b'\n'))?;
+            let end = frame
+                .iter()
+                .position(|&b| matches!(b, b' ' | b'\r' | b'\n'))?;
             (end > 0).then(|| Tag(Bytes::copy_from_slice(&frame[..end])))
         }
     }

@@ -87,7 +87,10 @@ fn every_typed_code() {
         ("UIDNEXT 4392", Code::UidNext(4392)),
         ("UIDVALIDITY 3857529045", Code::UidValidity(3857529045)),
         ("UNSEEN 12", Code::Unseen(12)),
-        ("HIGHESTMODSEQ 715194045007", Code::HighestModSeq(715194045007)),
+        (
+            "HIGHESTMODSEQ 715194045007",
+            Code::HighestModSeq(715194045007),
+        ),
         ("NOMODSEQ", Code::NoModSeq),
         ("CLOSED", Code::Closed),
         ("UIDNOTSTICKY", Code::UidNotSticky),
@@ -119,7 +122,10 @@ fn every_typed_code() {
             Code::BadCharset(vec![b("UTF-8"), b("US-ASCII")]),
         ),
         ("BADCHARSET", Code::BadCharset(vec![])),
-        ("MAILBOXID (F2212ea87-6097)", Code::MailboxId(b("F2212ea87-6097"))),
+        (
+            "MAILBOXID (F2212ea87-6097)",
+            Code::MailboxId(b("F2212ea87-6097")),
+        ),
         (
             "REFERRAL IMAP://user;AUTH=*@SERVER2/",
             Code::Referral(b("IMAP://user;AUTH=*@SERVER2/")),
@@ -226,7 +232,8 @@ fn bare_lf_line_ending() {
 
 #[test]
 fn capability_and_enabled() {
-    let Data::Capability(c) = data("* CAPABILITY IMAP4rev1 STARTTLS AUTH=GSSAPI LOGINDISABLED \r\n")
+    let Data::Capability(c) =
+        data("* CAPABILITY IMAP4rev1 STARTTLS AUTH=GSSAPI LOGINDISABLED \r\n")
     else {
         panic!()
     };
@@ -437,7 +444,8 @@ fn thread_rfc5256_examples() {
 
 #[test]
 fn namespace_forms() {
-    let Data::Namespace(n) = data("* NAMESPACE ((\"\" \"/\")) NIL ((\"Public Folders/\" \"/\"))\r\n")
+    let Data::Namespace(n) =
+        data("* NAMESPACE ((\"\" \"/\")) NIL ((\"Public Folders/\" \"/\"))\r\n")
     else {
         panic!()
     };
@@ -445,14 +453,15 @@ fn namespace_forms() {
     assert!(n.other.is_empty());
     assert_eq!(n.shared[0].prefix, b("Public Folders/"));
     // Cyrus: personal folders under INBOX with '.'.
-    let Data::Namespace(n) = data("* NAMESPACE ((\"INBOX.\" \".\")) ((\"user.\" \".\")) ((\"\" \".\"))\r\n")
+    let Data::Namespace(n) =
+        data("* NAMESPACE ((\"INBOX.\" \".\")) ((\"user.\" \".\")) ((\"\" \".\"))\r\n")
     else {
         panic!()
     };
     assert_eq!(n.personal[0].prefix, b("INBOX."));
-    let Data::Namespace(n) = data(
-        "* NAMESPACE ((\"\" \"/\" \"X-PARAM\" (\"FLAG1\" \"FLAG2\"))) NIL NIL\r\n",
-    ) else {
+    let Data::Namespace(n) =
+        data("* NAMESPACE ((\"\" \"/\" \"X-PARAM\" (\"FLAG1\" \"FLAG2\"))) NIL NIL\r\n")
+    else {
         panic!()
     };
     assert_eq!(n.personal[0].extensions[0].1.len(), 2);
@@ -463,7 +472,10 @@ fn id_forms() {
     let Data::Id(p) = data("* ID (\"name\" \"Dovecot\" \"version\" NIL)\r\n") else {
         panic!()
     };
-    assert_eq!(p, vec![(b("name"), Some(b("Dovecot"))), (b("version"), None)]);
+    assert_eq!(
+        p,
+        vec![(b("name"), Some(b("Dovecot"))), (b("version"), None)]
+    );
     assert_eq!(data("* ID NIL\r\n"), Data::Id(vec![]));
 }
 
@@ -530,8 +542,7 @@ fn metadata_and_annotation() {
             (b("/shared/x"), None)
         ])
     );
-    let Data::Metadata { entries, .. } =
-        data("* METADATA \"\" /shared/comment /shared/admin\r\n")
+    let Data::Metadata { entries, .. } = data("* METADATA \"\" /shared/comment /shared/admin\r\n")
     else {
         panic!()
     };
@@ -624,14 +635,14 @@ fn fetch_envelope_rfc3501_example() {
     let e = f.envelope().unwrap();
     assert_eq!(e.subject, Some(b("IMAP4rev1 WG mtg summary and minutes")));
     assert_eq!(e.from[0].name, Some(b("Terry Gray")));
-    assert_eq!(e.from[0].email().as_deref(), Some("gray@cac.washington.edu"));
+    assert_eq!(
+        e.from[0].email().as_deref(),
+        Some("gray@cac.washington.edu")
+    );
     assert_eq!(e.cc.len(), 2);
     assert!(e.bcc.is_empty());
     assert_eq!(e.in_reply_to, None);
-    assert_eq!(
-        e.message_id,
-        Some(b("<B27397-0100000@cac.washington.edu>"))
-    );
+    assert_eq!(e.message_id, Some(b("<B27397-0100000@cac.washington.edu>")));
 }
 
 #[test]
@@ -647,7 +658,9 @@ fn fetch_envelope_group_and_escapes() {
 fn fetch_envelope_subject_literal_and_8bit() {
     // Dovecot sends subjects with CR/LF or many quotes as literals; raw 8-bit bytes appear
     // in quoted strings from servers that pass headers through unencoded.
-    let f = fetch("* 2 FETCH (ENVELOPE (NIL {7}\r\nA\r\nB\"C\" NIL NIL NIL NIL NIL NIL NIL NIL) UID 3)\r\n");
+    let f = fetch(
+        "* 2 FETCH (ENVELOPE (NIL {7}\r\nA\r\nB\"C\" NIL NIL NIL NIL NIL NIL NIL NIL) UID 3)\r\n",
+    );
     assert_eq!(f.envelope().unwrap().subject, Some(b("A\r\nB\"C\"")));
     let f = fetch("* 3 FETCH (ENVELOPE (NIL \"Gr\u{fc}\u{df}e \u{1f600}\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n");
     assert_eq!(
@@ -771,7 +784,10 @@ fn fetch_sections_and_partials() {
     );
     assert!(matches!(
         &f.items[2],
-        FetchItem::BodySection { origin: Some(0), .. }
+        FetchItem::BodySection {
+            origin: Some(0),
+            ..
+        }
     ));
     assert_eq!(f.body(), Some(&b("abc")));
     assert_eq!(
@@ -823,7 +839,10 @@ fn fetch_extension_items() {
         f.items[7],
         FetchItem::Annotation(vec![(
             b("/comment"),
-            vec![(b("value.priv"), Some(b("My comment"))), (b("value.shared"), None)]
+            vec![
+                (b("value.priv"), Some(b("My comment"))),
+                (b("value.shared"), None)
+            ]
         )])
     );
     let f = fetch("* 6 FETCH (THREADID (T64b478a75b7ea9) SAVEDATE NIL PREVIEW NIL)\r\n");
@@ -879,8 +898,8 @@ fn fetch_internaldate_cyrus_space_padded_day() {
 
 #[test]
 fn fetch_invalid_date_is_an_error_not_garbage() {
-    let e = parse_response(b"* 1 FETCH (INTERNALDATE \"32-Foo-2022 10:11:12 +0200\")\r\n")
-        .unwrap_err();
+    let e =
+        parse_response(b"* 1 FETCH (INTERNALDATE \"32-Foo-2022 10:11:12 +0200\")\r\n").unwrap_err();
     assert_eq!(e.kind, ParseErrorKind::InvalidDate);
 }
 
@@ -935,7 +954,10 @@ fn bad_response_costs_one_response() {
     assert_eq!(&m.raw[..], b"* 2 FETCH (UID 2 ENVELOPE (garbage\r\n");
     assert_eq!(m.error.stream_offset, 33);
     assert!(m.error.to_string().contains("stream offset"));
-    assert!(matches!(ev[2], Event::Response(Response::Data(Data::Fetch(_)))));
+    assert!(matches!(
+        ev[2],
+        Event::Response(Response::Data(Data::Fetch(_)))
+    ));
     assert!(matches!(ev[3], Event::Response(Response::Status(_))));
 }
 
@@ -982,7 +1004,11 @@ fn ten_gigabyte_literal_is_refused_without_allocating() {
 #[test]
 fn literal_size_overflowing_u64_is_not_a_literal() {
     // 20+ digits: not a literal header we accept; the line is parsed and rejected.
-    let ev = events(b"* 1 FETCH (BODY[] {99999999999999999999999}\r\n", Limits::default()).unwrap();
+    let ev = events(
+        b"* 1 FETCH (BODY[] {99999999999999999999999}\r\n",
+        Limits::default(),
+    )
+    .unwrap();
     assert!(matches!(ev[0], Event::Malformed(_)));
 }
 
@@ -1074,7 +1100,10 @@ fn streamed_literal_events() {
         panic!()
     };
     assert_eq!(f.uid(), Some(9));
-    assert_eq!(f.section(&Section::default()), Some(&SectionData::Streamed(12)));
+    assert_eq!(
+        f.section(&Section::default()),
+        Some(&SectionData::Streamed(12))
+    );
     // Small literals in the same response stay buffered.
     assert_eq!(f.header(), Some(&b("ab")));
     assert_eq!(f.flags(), Some(&[Flag::Seen][..]));
@@ -1146,12 +1175,7 @@ mod props {
             let mut d = Decoder::with_limits(Limits { max_line: 4096, max_literal: 4096, max_response: 16384, stream_literals_from: Some(2048), ..Limits::default() });
             for c in &chunks {
                 d.feed(c);
-                loop {
-                    match d.next_event() {
-                        Ok(Some(_)) => {}
-                        Ok(None) | Err(_) => break,
-                    }
-                }
+                while let Ok(Some(_)) = d.next_event() {}
             }
         }
 

@@ -2,7 +2,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use super::{BodyStructure, Envelope, Flag};
+use super::{AttrValues, BodyStructure, Envelope, Flag};
 use crate::date::InternalDate;
 
 /// A FETCH response: `* seq FETCH (items)`.
@@ -96,7 +96,7 @@ pub enum FetchItem {
     /// `PREVIEW "..."` or NIL (RFC 8970)
     Preview(Option<Bytes>),
     /// `ANNOTATION (entry (attr value ...) ...)` (RFC 5257)
-    Annotation(Vec<(Bytes, Vec<(Bytes, Option<Bytes>)>)>),
+    Annotation(Vec<(Bytes, AttrValues)>),
     /// `X-GM-MSGID n` (Gmail)
     GmMsgId(u64),
     /// `X-GM-THRID n` (Gmail)
@@ -165,7 +165,9 @@ impl Fetch {
     /// The data of `BODY[section]` (any origin), if returned.
     pub fn section(&self, section: &Section) -> Option<&SectionData> {
         self.items.iter().find_map(|i| match i {
-            FetchItem::BodySection { section: s, data, .. } if s == section => Some(data),
+            FetchItem::BodySection {
+                section: s, data, ..
+            } if s == section => Some(data),
             _ => None,
         })
     }

@@ -1,6 +1,6 @@
 //! Typed IMAP values: what the [`Decoder`](crate::Decoder) produces and the encoder consumes.
 //!
-//! Every value owns its data through [`Bytes`] slices of the buffer it was parsed from, so
+//! Every value owns its data through [`Bytes`](bytes::Bytes) slices of the buffer it was parsed from, so
 //! values are cheap to clone and carry no lifetimes. Names follow the RFC grammar.
 
 mod body;

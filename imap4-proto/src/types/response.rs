@@ -325,7 +325,7 @@ pub enum Data {
         /// The entry name.
         entry: Bytes,
         /// (attribute, value) pairs.
-        attributes: Vec<(Bytes, Option<Bytes>)>,
+        attributes: AttrValues,
     },
     /// `* VANISHED [(EARLIER)] uids` (RFC 7162)
     Vanished {
@@ -460,6 +460,10 @@ pub struct QuotaResource {
     /// The limit.
     pub limit: u64,
 }
+
+/// Annotation attributes with their values (`value.shared "x" size.shared "1"`); NIL
+/// values are `None`.
+pub type AttrValues = Vec<(Bytes, Option<Bytes>)>;
 
 /// What a METADATA response carries (RFC 5464 4.4).
 #[derive(Debug, Clone, PartialEq)]
