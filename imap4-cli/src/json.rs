@@ -15,11 +15,11 @@
 use imap4_proto::decode::{LiteralStart, Malformed, ParseErrorKind};
 use imap4_proto::seq::SequenceSet;
 use imap4_proto::{
-    Address, BodyExtension, BodyStructure, Capability, Code, Continue, Data, DecodeError,
-    Disposition, ESearch, ESearchItem, Envelope, Fetch, FetchItem, Flag, InternalDate, ListData,
-    ListExtValue, Mailbox, MailboxAttr, MetadataCode, MetadataEntries, MultiPart, Namespace,
-    Namespaces, Response, Section, SectionData, SectionText, SinglePart, Status, StatusItem,
-    Thread,
+    AddressList, AddressRef, BodyExtension, BodyStructure, Capability, Code, Continue, Data,
+    DecodeError, Disposition, ESearch, ESearchItem, Envelope, Fetch, FetchItem, Flag, InternalDate,
+    ListData, ListExtValue, Mailbox, MailboxAttr, MetadataCode, MetadataEntries, MultiPart,
+    Namespace, Namespaces, Response, Section, SectionData, SectionText, SinglePart, Status,
+    StatusItem, Thread,
 };
 use serde_json::{json, Map, Value};
 
@@ -799,29 +799,30 @@ impl Mapper {
 
     /// An envelope; every field, addresses as lists.
     pub fn envelope(&self, e: &Envelope) -> Value {
-        let addrs =
-            |v: &[Address]| -> Value { Value::Array(v.iter().map(|a| self.address(a)).collect()) };
+        let addrs = |v: AddressList<'_>| -> Value {
+            Value::Array(v.iter().map(|a| self.address(&a)).collect())
+        };
         json!({
-            "date": self.opt_bytes(e.date.as_ref()),
-            "subject": self.opt_bytes(e.subject.as_ref()),
-            "from": addrs(&e.from),
-            "sender": addrs(&e.sender),
-            "reply_to": addrs(&e.reply_to),
-            "to": addrs(&e.to),
-            "cc": addrs(&e.cc),
-            "bcc": addrs(&e.bcc),
-            "in_reply_to": self.opt_bytes(e.in_reply_to.as_ref()),
-            "message_id": self.opt_bytes(e.message_id.as_ref()),
+            "date": self.opt_bytes(e.date().as_ref()),
+            "subject": self.opt_bytes(e.subject().as_ref()),
+            "from": addrs(e.from()),
+            "sender": addrs(e.sender()),
+            "reply_to": addrs(e.reply_to()),
+            "to": addrs(e.to()),
+            "cc": addrs(e.cc()),
+            "bcc": addrs(e.bcc()),
+            "in_reply_to": self.opt_bytes(e.in_reply_to().as_ref()),
+            "message_id": self.opt_bytes(e.message_id().as_ref()),
         })
     }
 
     /// An address: its four fields (group markers included, as the server sent them).
-    pub fn address(&self, a: &Address) -> Value {
+    pub fn address(&self, a: &AddressRef<'_>) -> Value {
         json!({
-            "name": self.opt_bytes(a.name.as_ref()),
-            "adl": self.opt_bytes(a.adl.as_ref()),
-            "mailbox": self.opt_bytes(a.mailbox.as_ref()),
-            "host": self.opt_bytes(a.host.as_ref()),
+            "name": self.opt_bytes(a.name().as_ref()),
+            "adl": self.opt_bytes(a.adl().as_ref()),
+            "mailbox": self.opt_bytes(a.mailbox().as_ref()),
+            "host": self.opt_bytes(a.host().as_ref()),
         })
     }
 

@@ -7,68 +7,112 @@ use bytes::Bytes;
 
 use super::cursor::{Cursor, PResult};
 use super::ParseErrorKind;
+use crate::types::envelope::Span;
 use crate::types::*;
 
+/// Builds an [`Envelope`]: its strings are positions in one buffer, the envelope's slice of
+/// the response (plus, rarely, a copy holding strings that needed unescaping).
 pub(crate) fn envelope(c: &mut Cursor<'_>) -> PResult<Box<Envelope>> {
-    // Filled in place on the heap: an Envelope is large, moving it costs.
+    let mut b = SpanBuilder {
+        base: c.pos,
+        extra: Vec::new(),
+    };
     let mut e = Box::<Envelope>::default();
     c.open()?;
     c.sp();
-    e.date = c.nstring()?;
+    e.fields[0] = b.span(c)?;
     c.sp();
-    e.subject = c.nstring()?;
+    e.fields[1] = b.span(c)?;
+    for i in 0..6 {
+        c.sp();
+        b.addresses(c, &mut e.addrs)?;
+        e.ends[i] = e.addrs.len() as u32;
+    }
     c.sp();
-    addresses(c, &mut e.from)?;
+    e.fields[2] = b.span(c)?;
     c.sp();
-    addresses(c, &mut e.sender)?;
-    c.sp();
-    addresses(c, &mut e.reply_to)?;
-    c.sp();
-    addresses(c, &mut e.to)?;
-    c.sp();
-    addresses(c, &mut e.cc)?;
-    c.sp();
-    addresses(c, &mut e.bcc)?;
-    c.sp();
-    e.in_reply_to = c.nstring()?;
-    c.sp();
-    e.message_id = c.nstring()?;
+    e.fields[3] = b.span(c)?;
     c.close()?;
+    let len = c.pos - b.base;
+    if len + b.extra.len() >= EXTRA as usize {
+        return Err(c.err(ParseErrorKind::TooManyItems));
+    }
+    if b.extra.is_empty() {
+        e.raw = c.buf.slice(b.base..c.pos);
+    } else {
+        let mut v = Vec::with_capacity(len + b.extra.len());
+        v.extend_from_slice(&c.buf[b.base..c.pos]);
+        v.extend_from_slice(&b.extra);
+        e.raw = Bytes::from(v);
+        let fix = |s: &mut Span| {
+            if s.start != u32::MAX && s.start & EXTRA != 0 {
+                s.start = (s.start & !EXTRA) + len as u32;
+            }
+        };
+        e.fields.iter_mut().for_each(fix);
+        e.addrs.iter_mut().flatten().for_each(fix);
+    }
     Ok(e)
 }
 
-/// An address list into `out`. Lenient: `NIL` or `()` for no addresses.
-fn addresses(c: &mut Cursor<'_>, out: &mut Vec<Address>) -> PResult<()> {
-    if c.peek() != Some(b'(') {
-        if c.eat_keyword(b"NIL") {
-            return Ok(());
-        }
-        return Err(c.expected("address list"));
+/// Marks a span that points into the unescaped-strings area (fixed up at the end).
+const EXTRA: u32 = 1 << 31;
+
+struct SpanBuilder {
+    base: usize,
+    extra: Vec<u8>,
+}
+
+impl SpanBuilder {
+    #[inline]
+    fn span(&mut self, c: &mut Cursor<'_>) -> PResult<Span> {
+        Ok(match c.nstring_range()? {
+            None => Span::NIL,
+            Some(Ok((a, b))) => Span {
+                start: (a - self.base) as u32,
+                len: (b - a) as u32,
+            },
+            Some(Err(bytes)) => {
+                let s = Span {
+                    start: self.extra.len() as u32 | EXTRA,
+                    len: bytes.len() as u32,
+                };
+                self.extra.extend_from_slice(&bytes);
+                s
+            }
+        })
     }
-    c.open()?;
-    out.reserve_exact(1);
-    loop {
-        c.sp();
-        if c.peek() == Some(b')') {
-            break;
-        }
-        if out.len() >= c.max_list_items() {
-            return Err(c.err(ParseErrorKind::TooManyItems));
+
+    /// An address list. Lenient: `NIL` or `()` for no addresses.
+    fn addresses(&mut self, c: &mut Cursor<'_>, out: &mut Vec<[Span; 4]>) -> PResult<()> {
+        if c.peek() != Some(b'(') {
+            if c.eat_keyword(b"NIL") {
+                return Ok(());
+            }
+            return Err(c.expected("address list"));
         }
         c.open()?;
-        out.push(Address::default());
-        let a = out.last_mut().expect("just pushed");
-        c.sp();
-        a.name = c.nstring()?;
-        c.sp();
-        a.adl = c.nstring()?;
-        c.sp();
-        a.mailbox = c.nstring()?;
-        c.sp();
-        a.host = c.nstring()?;
-        c.close()?;
+        let mut n = 0;
+        loop {
+            c.sp();
+            if c.peek() == Some(b')') {
+                break;
+            }
+            n += 1;
+            if n > c.max_list_items() {
+                return Err(c.err(ParseErrorKind::TooManyItems));
+            }
+            c.open()?;
+            let mut a = [Span::NIL; 4];
+            for s in a.iter_mut() {
+                c.sp();
+                *s = self.span(c)?;
+            }
+            out.push(a);
+            c.close()?;
+        }
+        c.close()
     }
-    c.close()
 }
 
 /// `body = "(" (body-type-1part / body-type-mpart) ")"`

@@ -411,6 +411,34 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// `nstring` as a position in the buffer when its bytes are there unchanged (quoted
+    /// without escapes, or a literal), or as unescaped bytes otherwise. `Ok(None)` is NIL.
+    #[inline]
+    pub(crate) fn nstring_range(&mut self) -> PResult<Option<Result<(usize, usize), Bytes>>> {
+        match self.peek() {
+            Some(b'"') => {
+                let start = self.pos + 1;
+                let rest = self.data.get(start..).unwrap_or(&[]);
+                match find_quote_end(rest) {
+                    Some(i) if rest[i] == b'"' => {
+                        self.pos = start + i + 1;
+                        Ok(Some(Ok((start, start + i))))
+                    }
+                    _ => self.quoted_slow().map(|b| Some(Err(b))),
+                }
+            }
+            Some(b'N' | b'n') if self.eat_keyword(b"NIL") => Ok(None),
+            _ => match self.string_data()? {
+                StrData::Bytes(b) => {
+                    // A literal: its data is the last `b.len()` bytes before the cursor.
+                    Ok(Some(Ok((self.pos - b.len(), self.pos))))
+                }
+                StrData::Nil => Ok(None),
+                StrData::Streamed(_) => Err(self.err(ParseErrorKind::UnexpectedStreamedLiteral)),
+            },
+        }
+    }
+
     /// `nstring` as an option.
     #[inline]
     pub(crate) fn nstring(&mut self) -> PResult<Option<Bytes>> {

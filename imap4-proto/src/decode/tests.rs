@@ -633,25 +633,41 @@ fn fetch_envelope_rfc3501_example() {
         "\"<B27397-0100000@cac.washington.edu>\"))\r\n"
     ));
     let e = f.envelope().unwrap();
-    assert_eq!(e.subject, Some(b("IMAP4rev1 WG mtg summary and minutes")));
-    assert_eq!(e.from[0].name, Some(b("Terry Gray")));
     assert_eq!(
-        e.from[0].email().as_deref(),
+        e.subject(),
+        Some(&b"IMAP4rev1 WG mtg summary and minutes"[..])
+    );
+    assert_eq!(e.from().get(0).unwrap().name(), Some(&b"Terry Gray"[..]));
+    assert_eq!(
+        e.from().get(0).unwrap().email().as_deref(),
         Some("gray@cac.washington.edu")
     );
-    assert_eq!(e.cc.len(), 2);
-    assert!(e.bcc.is_empty());
-    assert_eq!(e.in_reply_to, None);
-    assert_eq!(e.message_id, Some(b("<B27397-0100000@cac.washington.edu>")));
+    assert_eq!(e.cc().len(), 2);
+    assert_eq!(
+        e.cc().to_vec()[1].email().as_deref(),
+        Some("KLENSIN@MIT.EDU")
+    );
+    assert!(e.bcc().is_empty());
+    assert_eq!(e.in_reply_to(), None);
+    assert_eq!(
+        e.message_id(),
+        Some(&b"<B27397-0100000@cac.washington.edu>"[..])
+    );
 }
 
 #[test]
 fn fetch_envelope_group_and_escapes() {
     let f = fetch("* 1 FETCH (ENVELOPE (NIL \"say \\\"hi\\\" \\\\ there\" NIL NIL NIL ((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL)) NIL NIL NIL NIL))\r\n");
     let e = f.envelope().unwrap();
-    assert_eq!(e.subject, Some(b("say \"hi\" \\ there")));
-    assert!(e.to[0].is_group_start());
-    assert!(e.to[1].is_group_end());
+    assert_eq!(e.subject(), Some(&b"say \"hi\" \\ there"[..]));
+    // The unescaped copy sits beside the response slice; the other strings still read.
+    assert_eq!(
+        e.to().get(0).unwrap().mailbox(),
+        Some(&b"undisclosed-recipients"[..])
+    );
+    assert_eq!(e.share(e.subject().unwrap()), b("say \"hi\" \\ there"));
+    assert!(e.to().get(0).unwrap().is_group_start());
+    assert!(e.to().get(1).unwrap().is_group_end());
 }
 
 #[test]
@@ -661,12 +677,9 @@ fn fetch_envelope_subject_literal_and_8bit() {
     let f = fetch(
         "* 2 FETCH (ENVELOPE (NIL {7}\r\nA\r\nB\"C\" NIL NIL NIL NIL NIL NIL NIL NIL) UID 3)\r\n",
     );
-    assert_eq!(f.envelope().unwrap().subject, Some(b("A\r\nB\"C\"")));
+    assert_eq!(f.envelope().unwrap().subject(), Some(&b"A\r\nB\"C\""[..]));
     let f = fetch("* 3 FETCH (ENVELOPE (NIL \"Gr\u{fc}\u{df}e \u{1f600}\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n");
-    assert_eq!(
-        f.envelope().unwrap().subject.as_deref(),
-        Some("Grüße 😀".as_bytes())
-    );
+    assert_eq!(f.envelope().unwrap().subject(), Some("Grüße 😀".as_bytes()));
 }
 
 #[test]
@@ -753,7 +766,7 @@ fn fetch_bodystructure_message_rfc822() {
         panic!()
     };
     let (env, _) = &**msg.message.as_ref().unwrap();
-    assert_eq!(env.subject, Some(b("inner")));
+    assert_eq!(env.subject(), Some(&b"inner"[..]));
     assert_eq!(msg.lines, Some(20));
 }
 

@@ -5,7 +5,7 @@
 
 mod body;
 mod core;
-mod envelope;
+pub(crate) mod envelope;
 mod fetch;
 mod mailbox;
 mod response;
