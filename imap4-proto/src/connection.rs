@@ -12,6 +12,11 @@
 //!   interactive commands (AUTHENTICATE, IDLE), streamed literals.
 //! - it tracks the protocol state, the capabilities, and the selected mailbox.
 //!
+//! A driver loop: write what `poll_transmit` gives; read, `feed`, and drain `poll_event`;
+//! then write again before the next read — handling input can release bytes (the literal
+//! after a `+` continuation), and a driver that blocks on the socket first would wait for
+//! a server that waits for it.
+//!
 //! ```
 //! use imap4_proto::{Connection, ConnEvent, ConnState, encode::Command};
 //! # #[derive(Debug)] struct Noop;

@@ -1,13 +1,27 @@
 //! # imap4
 //!
-//! The IMAP client for Rust. This crate will hold the blocking and tokio drivers; today it
-//! re-exports the sans-IO core, [`imap4_proto`].
+//! The IMAP client for Rust, the successor of Python's `imaplib`. The protocol lives in the
+//! sans-IO core [`imap4_proto`] (re-exported as [`proto`]); this crate puts sockets under it.
 //!
-//! ```
-//! let limits = imap4::proto::Limits::default();
-//! assert!(limits.max_line > 0);
+//! ```no_run
+//! use imap4::blocking::Client;
+//! use imap4::proto::encode::Criteria;
+//!
+//! let mut client = Client::connect(("127.0.0.1", 10143))?;
+//! client.allow_plaintext_login(true); // loopback test server without TLS
+//! client.login("alice", "alicepw")?;
+//! let inbox = client.select("INBOX")?;
+//! println!("{} messages", inbox.exists);
+//! let unseen = client.uid_search(Criteria::unseen())?;
+//! println!("unseen UIDs: {unseen:?}");
+//! client.logout()?;
+//! # Ok::<(), imap4::Error>(())
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod blocking;
+mod error;
+
+pub use error::{Error, Result};
 pub use imap4_proto as proto;

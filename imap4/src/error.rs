@@ -1,0 +1,94 @@
+//! The error type, modelled on imaplib's `error` / `abort` / `readonly`.
+
+use imap4_proto::{Code, ConnState, ProtocolError, SendError};
+
+/// What can go wrong. Mirrors imaplib: [`Error::No`] and [`Error::Bad`] are imaplib's
+/// `error` (the command failed, the connection is fine), [`Error::Abort`] is its `abort`
+/// (the connection is unusable), [`Error::ReadOnly`] its `readonly`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered NO: the command failed.
+    #[error("{command} failed: {text}")]
+    No {
+        /// The command.
+        command: &'static str,
+        /// The server's text.
+        text: String,
+        /// The response code, if any.
+        code: Option<Code>,
+    },
+    /// The server answered BAD: it did not accept the command.
+    #[error("{command} rejected (BAD): {text}")]
+    Bad {
+        /// The command.
+        command: &'static str,
+        /// The server's text.
+        text: String,
+        /// The response code, if any.
+        code: Option<Code>,
+    },
+    /// The connection is unusable: I/O error, BYE, protocol violation, or timeout.
+    #[error("connection aborted: {0}")]
+    Abort(#[from] Abort),
+    /// The selected mailbox became read-only (another client changed its status).
+    #[error("mailbox became read-only: {0}")]
+    ReadOnly(String),
+    /// The command is not valid now (wrong state), or could not be encoded.
+    #[error(transparent)]
+    Send(#[from] SendError),
+    /// Refused to send a password over a connection without TLS.
+    #[error("refusing to send credentials in clear over a connection without TLS (see allow_plaintext_login)")]
+    PlaintextLogin,
+    /// A command needs a state the connection is not in.
+    #[error("{command} needs state {needed:?}, connection is {state:?}")]
+    State {
+        /// The command.
+        command: &'static str,
+        /// What it needs.
+        needed: ConnState,
+        /// What it is.
+        state: ConnState,
+    },
+}
+
+/// Why the connection ended.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Abort {
+    /// Reading or writing failed.
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// The server said BYE.
+    #[error("server said BYE: {0}")]
+    Bye(String),
+    /// The server closed the connection.
+    #[error("server closed the connection")]
+    Closed,
+    /// The server broke the protocol.
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    /// A command's reply could not be parsed.
+    #[error("unreadable reply to {command}: {error}")]
+    Malformed {
+        /// The command.
+        command: &'static str,
+        /// The parse error (with the offending bytes).
+        error: imap4_proto::ParseError,
+    },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Abort(Abort::Io(e))
+    }
+}
+
+impl From<ProtocolError> for Error {
+    fn from(e: ProtocolError) -> Self {
+        Error::Abort(Abort::Protocol(e))
+    }
+}
