@@ -64,7 +64,9 @@ struct SpanBuilder {
 }
 
 impl SpanBuilder {
-    #[inline]
+    // Always inlined: returned through memory, the two u32 halves written separately and
+    // read back as one u64 defeat store-to-load forwarding (a stall per string).
+    #[inline(always)]
     fn span(&mut self, c: &mut Cursor<'_>) -> PResult<Span> {
         Ok(match c.nstring_range()? {
             None => Span::NIL,
@@ -137,7 +139,7 @@ fn multipart(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
         m.parts.push(body(c)?);
         c.sp();
     }
-    m.subtype = c.string()?;
+    m.subtype = c.string_common()?;
     c.sp();
     if !more(c) {
         return Ok(BodyStructure::Multipart(m));
@@ -165,9 +167,9 @@ fn more(c: &Cursor<'_>) -> bool {
 
 fn single(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
     let mut p = Box::<SinglePart>::default();
-    p.media_type = c.string()?;
+    p.media_type = c.string_common()?;
     c.sp();
-    p.subtype = c.string()?;
+    p.subtype = c.string_common()?;
     c.sp();
     p.params = params(c)?;
     c.sp();
@@ -175,7 +177,7 @@ fn single(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
     c.sp();
     p.description = c.nstring()?;
     c.sp();
-    p.encoding = c.string()?;
+    p.encoding = c.string_common()?;
     c.sp();
     p.size = c.number64()?;
     let is_msg = p.media_type.eq_ignore_ascii_case(b"MESSAGE")
@@ -229,9 +231,9 @@ fn params(c: &mut Cursor<'_>) -> PResult<Vec<(Bytes, Bytes)>> {
         if out.len() >= 1000 {
             return Err(c.err(ParseErrorKind::TooManyItems));
         }
-        let k = c.string()?;
+        let k = c.string_common()?;
         c.sp();
-        let v = c.string()?;
+        let v = c.string_common()?;
         out.push((k, v));
     }
     c.close()?;
@@ -244,7 +246,7 @@ fn disposition(c: &mut Cursor<'_>) -> PResult<Option<Disposition>> {
     }
     // Lenient: a bare string instead of a list (seen from some Exchange versions).
     if c.peek() == Some(b'"') {
-        let kind = c.string()?;
+        let kind = c.string_common()?;
         return Ok(Some(Disposition {
             kind,
             params: Vec::new(),
@@ -252,7 +254,7 @@ fn disposition(c: &mut Cursor<'_>) -> PResult<Option<Disposition>> {
     }
     c.open()?;
     c.sp();
-    let kind = c.string()?;
+    let kind = c.string_common()?;
     c.sp();
     let params = if c.peek() == Some(b')') {
         Vec::new()
@@ -265,7 +267,7 @@ fn disposition(c: &mut Cursor<'_>) -> PResult<Option<Disposition>> {
 
 fn language(c: &mut Cursor<'_>) -> PResult<Vec<Bytes>> {
     if c.peek() == Some(b'(') {
-        c.list(false, |c| c.string())
+        c.list(false, |c| c.string_common())
     } else {
         Ok(c.nstring()?.into_iter().collect())
     }
