@@ -284,9 +284,13 @@ fn bench_file(path: &Path, opts: &Options) -> bool {
             base = Some(secs);
         }
         let ratio = base.map(|b| b / secs).unwrap_or(f64::NAN);
-        let resp_rate = if p.is_parser { reference.responses as f64 / secs } else { f64::NAN };
+        let resp_rate = if p.is_parser {
+            format!("{:.0}", reference.responses as f64 / secs)
+        } else {
+            "-".to_owned()
+        };
         println!(
-            "{:<16} {:>10.1} {:>14.0} {:>8.2}x {:>10.3} {:>8} {:>7} {:>7}",
+            "{:<16} {:>10.1} {:>14} {:>8.2}x {:>10.3} {:>8} {:>7} {:>7}",
             p.name,
             rate,
             resp_rate,
