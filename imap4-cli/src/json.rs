@@ -223,7 +223,8 @@ impl Mapper {
         let mut o = obj_with(offset, "literal_start");
         o.insert("literal_offset".into(), literal_offset.into());
         o.insert("len".into(), s.len.into());
-        o.insert("prefix".into(), self.bytes(&s.prefix));
+        o.insert("first_line".into(), self.bytes(&s.first_line));
+        o.insert("line".into(), self.bytes(&s.line));
         o.insert(
             "fetch".into(),
             match s.fetch_context() {

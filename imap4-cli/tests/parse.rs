@@ -791,7 +791,7 @@ fn streamed_literals_are_reported_as_events() {
     assert_eq!(
         v[0],
         json!({"offset": 0, "type": "literal_start", "literal_offset": literal_offset,
-               "len": 200000, "prefix": "* 1 FETCH (UID 5 BODY[] {200000}",
+               "len": 200000, "first_line": "* 1 FETCH (UID 5 BODY[] {200000}", "line": "* 1 FETCH (UID 5 BODY[] {200000}",
                "fetch": {"seq": 1, "uid": 5, "item": "BODY[]"}})
     );
     let chunks: Vec<&Value> = v.iter().filter(|x| x["type"] == "literal_chunk").collect();

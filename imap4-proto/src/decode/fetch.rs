@@ -255,20 +255,22 @@ pub fn parse_section_spec(s: &[u8]) -> Result<Section, ParseError> {
     r.map_err(|PErr { kind, pos }: PErr| ParseError::new(kind, &b, pos))
 }
 
-/// Finds `(seq, uid-so-far, item name)` in the prefix of a FETCH response that ends with a
-/// literal header.
-pub(crate) fn literal_context(prefix: &[u8]) -> Option<(u32, Option<u32>, Bytes)> {
-    let rest = prefix.strip_prefix(b"* ")?;
+/// Finds `(seq, uid-so-far, item name)` for a streamed literal: the sequence number from
+/// the response's first line, the item name from the line that ends with the literal
+/// header, the UID from that line or else the first line.
+pub(crate) fn literal_context(first: &[u8], line: &[u8]) -> Option<(u32, Option<u32>, Bytes)> {
+    let rest = first.strip_prefix(b"* ")?;
     let end = rest.iter().position(|b| !b.is_ascii_digit())?;
     let seq: u32 = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
     let tail = rest[end..].strip_prefix(b" ")?;
     if !(tail.len() > 6 && tail[..5].eq_ignore_ascii_case(b"FETCH")) {
         return None;
     }
-    // The item name is the token before the literal header.
-    let brace = memchr::memrchr(b'{', prefix)?;
-    let before = prefix[..brace].strip_suffix(b" ")?;
+    // The item name is the token before the literal header (`{n}` or literal8 `~{n}`).
+    let brace = memchr::memrchr(b'{', line)?;
+    let before = &line[..brace];
     let before = before.strip_suffix(b"~").unwrap_or(before);
+    let before = before.strip_suffix(b" ")?;
     let mut depth = 0i32;
     let mut i = before.len();
     while i > 0 {
@@ -283,7 +285,7 @@ pub(crate) fn literal_context(prefix: &[u8]) -> Option<(u32, Option<u32>, Bytes)
     }
     let item = Bytes::copy_from_slice(&before[i..]);
     // A UID sent before the literal (Dovecot and most servers send UID first).
-    let uid = find_uid(&prefix[..i]);
+    let uid = find_uid(&before[..i]).or_else(|| if first == line { None } else { find_uid(first) });
     Some((seq, uid, item))
 }
 

@@ -216,26 +216,36 @@ pub struct Malformed {
 }
 
 /// Information about a literal that is about to be streamed.
+///
+/// Only the first line of the response and the line that announces the literal are kept
+/// (each copied once, bounded by [`Limits::max_line`]), so a response with many streamed
+/// literals costs linear time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiteralStart {
-    /// The response up to and including the literal header (`* 3 FETCH (UID 9 BODY[] {n}`).
-    pub prefix: Bytes,
+    /// The response's first line up to its first literal header, without CRLF
+    /// (`* 3 FETCH (UID 9 BODY[] {500}`).
+    pub first_line: Bytes,
+    /// The line that ends with this literal's header, without CRLF (the same as
+    /// `first_line` for the response's first literal).
+    pub line: Bytes,
     /// The literal's size in bytes.
     pub len: u64,
 }
 
 impl LiteralStart {
     /// For a literal inside a FETCH response: the sequence number, the UID if it came before
-    /// the literal, and the item name (`BODY[1.2]`, `BINARY[]`, `RFC822`).
+    /// the literal (on its line or the first line), and the item name (`BODY[1.2]`,
+    /// `BINARY[]`, `RFC822`).
     ///
     /// ```
     /// use imap4_proto::decode::LiteralStart;
-    /// let s = LiteralStart { prefix: "* 3 FETCH (UID 9 BODY[1] {500}".into(), len: 500 };
+    /// let l = "* 3 FETCH (UID 9 BODY[1] {500}";
+    /// let s = LiteralStart { first_line: l.into(), line: l.into(), len: 500 };
     /// let (seq, uid, item) = s.fetch_context().unwrap();
     /// assert_eq!((seq, uid, &item[..]), (3, Some(9), &b"BODY[1]"[..]));
     /// ```
     pub fn fetch_context(&self) -> Option<(u32, Option<u32>, Bytes)> {
-        fetch::literal_context(&self.prefix)
+        fetch::literal_context(&self.first_line, &self.line)
     }
 }
 
@@ -298,6 +308,8 @@ pub struct Decoder {
     frame_start: u64,
     /// Set after a fatal error: nothing more is decoded.
     failed: Option<DecodeError>,
+    /// First line of the current response, once a literal of it was streamed.
+    first_line: Option<Bytes>,
 }
 
 impl Default for Decoder {
@@ -325,6 +337,7 @@ impl Decoder {
             consumed: 0,
             frame_start: 0,
             failed: None,
+            first_line: None,
         }
     }
 
@@ -360,6 +373,7 @@ impl Decoder {
     pub fn take_buffered(&mut self) -> BytesMut {
         self.head.clear();
         self.streamed.clear();
+        self.first_line = None;
         self.scan = 0;
         self.line_start = 0;
         self.state = State::Line;
@@ -436,6 +450,7 @@ impl Decoder {
                             if self.limits.stream_literals_from.is_some_and(|t| len >= t) {
                                 // Move the response so far out of `buf`; the literal's bytes
                                 // are handed out from `buf` as they arrive.
+                                let line_in_head = self.head.len() + self.line_start;
                                 let part = self.buf.split_to(self.scan);
                                 self.consumed += part.len() as u64;
                                 self.head.extend_from_slice(&part);
@@ -443,10 +458,20 @@ impl Decoder {
                                 self.scan = 0;
                                 self.line_start = 0;
                                 self.state = State::Streaming(len);
-                                let mut prefix = self.head.clone();
-                                trim_crlf(&mut prefix);
+                                let line = trimmed(&self.head[line_in_head..]);
+                                let first_line = match &self.first_line {
+                                    Some(f) => f.clone(),
+                                    None => {
+                                        let end = memchr::memchr(b'\n', &self.head)
+                                            .map_or(self.head.len(), |i| i + 1);
+                                        let f = trimmed(&self.head[..end]);
+                                        self.first_line = Some(f.clone());
+                                        f
+                                    }
+                                };
                                 return Ok(Some(Event::LiteralStart(LiteralStart {
-                                    prefix: prefix.freeze(),
+                                    first_line,
+                                    line,
                                     len,
                                 })));
                             }
@@ -512,6 +537,7 @@ impl Decoder {
         };
         self.scan = 0;
         self.line_start = 0;
+        self.first_line = None;
         let start = self.frame_start;
         self.frame_start = self.consumed;
         let streamed = std::mem::take(&mut self.streamed);
@@ -533,10 +559,12 @@ impl Decoder {
     }
 }
 
-fn trim_crlf(b: &mut BytesMut) {
-    while matches!(b.last(), Some(b'\r' | b'\n')) {
-        b.truncate(b.len() - 1);
+/// A copy of a line without its CRLF.
+fn trimmed(mut b: &[u8]) -> Bytes {
+    while let [rest @ .., b'\r' | b'\n'] = b {
+        b = rest;
     }
+    Bytes::copy_from_slice(b)
 }
 
 /// If the line (without LF) ends with a literal header `{n}`, `{n+}` or `~{n}` (optionally

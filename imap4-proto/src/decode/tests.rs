@@ -1218,3 +1218,71 @@ mod props {
         }
     }
 }
+
+// ---- regressions found by fuzzing (fuzz/regressions/) ----
+
+#[test]
+fn fuzz_auth_mechanism_with_non_ascii_capability() {
+    // fuzz/regressions/parse_response/auth-mechanism-utf8: "AUTHé" panicked on a char
+    // boundary in Capability::auth_mechanism.
+    let Data::Capability(c) = data("* CAPABILITY AUTH\u{e9} AUTH=\u{e9}x\r\n") else {
+        panic!()
+    };
+    assert_eq!(c[0].auth_mechanism(), None);
+    assert_eq!(c[1].auth_mechanism(), Some("\u{e9}x"));
+}
+
+#[test]
+fn fuzz_fetch_context_of_literal8() {
+    // fuzz/regressions/literal_stream/fetch-context-literal8: BINARY[...] ~{n} was not
+    // recognised.
+    let mut d = Decoder::with_limits(Limits {
+        stream_literals_from: Some(1),
+        ..Limits::default()
+    });
+    d.feed(b"* 4 FETCH (UID 12 BINARY[2] ~{3}\r\nabc)\r\n");
+    let Ok(Some(Event::LiteralStart(s))) = d.next_event() else {
+        panic!()
+    };
+    assert_eq!(s.fetch_context(), Some((4, Some(12), b("BINARY[2]"))));
+}
+
+#[test]
+fn many_streamed_literals_in_one_response_stay_linear() {
+    // fuzz/regressions/decoder/streamed-prefix-quadratic.md: each LiteralStart used to copy
+    // the whole response so far. Now it carries two bounded lines.
+    let mut input = b"* 1 FETCH (UID 7".to_vec();
+    for _ in 0..5000 {
+        input.extend_from_slice(b" BODY[1] {64}\r\n");
+        input.extend_from_slice(&[b'a'; 64]);
+    }
+    input.extend_from_slice(b")\r\n");
+    let mut d = Decoder::with_limits(Limits {
+        stream_literals_from: Some(64),
+        ..Limits::default()
+    });
+    d.feed(&input);
+    let mut starts = 0;
+    let mut copied = 0;
+    let mut last = None;
+    while let Some(e) = d.next_event().unwrap() {
+        match e {
+            Event::LiteralStart(s) => {
+                starts += 1;
+                copied += s.first_line.len() + s.line.len();
+                assert_eq!(s.fetch_context(), Some((1, Some(7), b("BODY[1]"))));
+            }
+            Event::Response(r) => last = Some(r),
+            _ => {}
+        }
+    }
+    assert_eq!(starts, 5000);
+    assert!(
+        copied < 5000 * 64,
+        "{copied} bytes copied for 5000 literals"
+    );
+    let Some(Response::Data(Data::Fetch(f))) = last else {
+        panic!()
+    };
+    assert_eq!(f.items.len(), 5001);
+}

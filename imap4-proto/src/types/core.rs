@@ -166,9 +166,10 @@ impl Capability {
     }
     /// For `AUTH=MECH`, the mechanism name.
     pub fn auth_mechanism(&self) -> Option<&str> {
-        let s = self.as_str();
-        if s.len() > 5 && s[..5].eq_ignore_ascii_case("AUTH=") {
-            Some(&s[5..])
+        // Byte-wise: a non-ASCII capability must not split a character (found by fuzzing).
+        let b = self.as_bytes();
+        if b.len() > 5 && b[..5].eq_ignore_ascii_case(b"AUTH=") {
+            std::str::from_utf8(&b[5..]).ok()
         } else {
             None
         }
