@@ -218,26 +218,7 @@ fn single(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
 
 /// `body-fld-param = "(" string SP string *(SP string SP string) ")" / nil`
 fn params(c: &mut Cursor<'_>) -> PResult<Vec<(Bytes, Bytes)>> {
-    if c.eat_keyword(b"NIL") {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    c.open()?;
-    loop {
-        c.sp();
-        if c.peek() == Some(b')') {
-            break;
-        }
-        if out.len() >= 1000 {
-            return Err(c.err(ParseErrorKind::TooManyItems));
-        }
-        let k = c.string_common()?;
-        c.sp();
-        let v = c.string_common()?;
-        out.push((k, v));
-    }
-    c.close()?;
-    Ok(out)
+    c.pairs(true, |c| c.string_common(), |c| c.string_common())
 }
 
 fn disposition(c: &mut Cursor<'_>) -> PResult<Option<Disposition>> {

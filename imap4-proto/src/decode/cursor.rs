@@ -567,6 +567,36 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
+    /// Parses `( key value key value ... )` (or NIL → empty when `nil_ok`): ID parameters,
+    /// body parameters, annotation and metadata values. The pair count is bounded by
+    /// [`Limits::max_list_items`].
+    pub(crate) fn pairs<K, V>(
+        &mut self,
+        nil_ok: bool,
+        mut key: impl FnMut(&mut Self) -> PResult<K>,
+        mut value: impl FnMut(&mut Self) -> PResult<V>,
+    ) -> PResult<Vec<(K, V)>> {
+        if nil_ok && self.eat_keyword(b"NIL") {
+            return Ok(Vec::new());
+        }
+        self.open()?;
+        let mut out = Vec::new();
+        loop {
+            self.sp();
+            if self.peek() == Some(b')') {
+                break;
+            }
+            if out.len() >= self.limits.max_list_items {
+                return Err(self.err(ParseErrorKind::TooManyItems));
+            }
+            let k = key(self)?;
+            self.sp();
+            out.push((k, value(self)?));
+        }
+        self.close()?;
+        Ok(out)
+    }
+
     /// Skips one value of any shape (atom, number, string, literal, list, NIL, flags,
     /// bracketed names) and returns its raw bytes. Used to keep unknown data.
     pub(crate) fn skip_value(&mut self) -> PResult<Bytes> {

@@ -116,18 +116,7 @@ pub(crate) fn untagged_data(c: &mut Cursor<'_>, a: usize, b: usize) -> PResult<D
         let mailbox = mailbox(c)?;
         c.sp();
         let entries = if c.peek() == Some(b'(') {
-            c.open()?;
-            let mut v = Vec::new();
-            loop {
-                c.sp();
-                if c.peek() == Some(b')') {
-                    break;
-                }
-                let entry = c.astring()?;
-                c.sp1()?;
-                v.push((entry, c.nstring()?));
-            }
-            c.close()?;
+            let v = c.pairs(false, |c| c.astring(), |c| c.nstring())?;
             MetadataEntries::Values(v)
         } else {
             let mut v = Vec::new();
@@ -470,43 +459,10 @@ fn namespaces(c: &mut Cursor<'_>) -> PResult<Data> {
 }
 
 fn id_params(c: &mut Cursor<'_>) -> PResult<Vec<(Bytes, Option<Bytes>)>> {
-    if c.eat_keyword(b"NIL") {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    c.open()?;
-    loop {
-        c.sp();
-        if c.peek() == Some(b')') {
-            break;
-        }
-        if out.len() >= 1000 {
-            return Err(c.err(ParseErrorKind::TooManyItems));
-        }
-        let k = c.string()?;
-        c.sp1()?;
-        out.push((k, c.nstring()?));
-    }
-    c.close()?;
-    Ok(out)
+    c.pairs(true, |c| c.string(), |c| c.nstring())
 }
 
 /// `(attr value attr value ...)` for annotations.
 pub(crate) fn attr_values(c: &mut Cursor<'_>) -> PResult<Vec<(Bytes, Option<Bytes>)>> {
-    let mut out = Vec::new();
-    c.open()?;
-    loop {
-        c.sp();
-        if c.peek() == Some(b')') {
-            break;
-        }
-        if out.len() >= 1000 {
-            return Err(c.err(ParseErrorKind::TooManyItems));
-        }
-        let k = c.astring()?;
-        c.sp1()?;
-        out.push((k, c.nstring()?));
-    }
-    c.close()?;
-    Ok(out)
+    c.pairs(false, |c| c.astring(), |c| c.nstring())
 }
