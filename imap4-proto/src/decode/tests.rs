@@ -1286,3 +1286,22 @@ fn many_streamed_literals_in_one_response_stay_linear() {
     };
     assert_eq!(f.items.len(), 5001);
 }
+
+#[test]
+fn key_value_lists_are_limited_too() {
+    let limits = Limits {
+        max_list_items: 3,
+        ..Limits::default()
+    };
+    for input in [
+        &b"* METADATA INBOX (/a 1 /b 2 /c 3 /d 4)\r\n"[..],
+        b"* ID (\"a\" \"1\" \"b\" \"2\" \"c\" \"3\" \"d\" \"4\")\r\n",
+        b"* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" (\"a\" \"1\" \"b\" \"2\" \"c\" \"3\" \"d\" \"4\") NIL NIL \"7bit\" 1 1))\r\n",
+    ] {
+        let ev = events(input, limits.clone()).unwrap();
+        let Event::Malformed(m) = &ev[0] else {
+            panic!("{ev:?}")
+        };
+        assert_eq!(m.error.kind, ParseErrorKind::TooManyItems);
+    }
+}
