@@ -1294,7 +1294,7 @@ fn key_value_lists_are_limited_too() {
         ..Limits::default()
     };
     for input in [
-        &b"* METADATA INBOX (/a 1 /b 2 /c 3 /d 4)\r\n"[..],
+        &b"* METADATA INBOX (/a \"1\" /b \"2\" /c \"3\" /d \"4\")\r\n"[..],
         b"* ID (\"a\" \"1\" \"b\" \"2\" \"c\" \"3\" \"d\" \"4\")\r\n",
         b"* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" (\"a\" \"1\" \"b\" \"2\" \"c\" \"3\" \"d\" \"4\") NIL NIL \"7bit\" 1 1))\r\n",
     ] {
