@@ -25,6 +25,7 @@ pub mod connection;
 pub mod date;
 pub mod decode;
 pub mod encode;
+pub mod sasl;
 pub mod seq;
 pub mod tag;
 pub mod types;
