@@ -22,6 +22,7 @@
 
 pub mod blocking;
 mod error;
+pub mod transport;
 
 pub use error::{Error, Result};
 pub use imap4_proto as proto;
