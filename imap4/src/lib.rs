@@ -24,5 +24,5 @@ pub mod blocking;
 mod error;
 pub mod transport;
 
-pub use error::{Error, Result};
+pub use error::{Abort, Error, Result};
 pub use imap4_proto as proto;
