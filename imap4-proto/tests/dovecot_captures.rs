@@ -5,7 +5,10 @@
 use imap4_proto::{Data, Decoder, Event, Response};
 
 fn capture(name: &str) -> Vec<u8> {
-    let path = format!("{}/../testdata/dovecot/{name}", env!("CARGO_MANIFEST_DIR"));
+    // The run-time value: a test binary may be reused from a build in another checkout.
+    let dir = std::env::var("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    let path = format!("{dir}/../testdata/dovecot/{name}");
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
