@@ -351,8 +351,8 @@ pub fn reference_frames(input: &[u8], l: &Limits) -> RefOutcome {
 /// Compares the response the decoder produced for a frame with streamed literals (`got`)
 /// with `parse_response` of the whole frame (`want`): equal except that a section the
 /// decoder streamed is `Streamed(n)` where the whole frame has `Bytes` of length `n`, and
-/// that raw `Other` values may lack the streamed data. Returns a description of the first
-/// difference.
+/// that raw `Other` items (slices of the frame) may lack the streamed data. Returns a
+/// description of the first difference.
 pub fn compare_streamed(got: &Response, want: &Response) -> Result<(), String> {
     let (Response::Data(Data::Fetch(g)), Response::Data(Data::Fetch(w))) = (got, want) else {
         // Only FETCH responses can carry streamed sections; others are not compared.
@@ -396,7 +396,9 @@ pub fn compare_streamed(got: &Response, want: &Response) -> Result<(), String> {
             (FetchItem::Rfc822(d1), FetchItem::Rfc822(d2))
             | (FetchItem::Rfc822Header(d1), FetchItem::Rfc822Header(d2))
             | (FetchItem::Rfc822Text(d1), FetchItem::Rfc822Text(d2)) => streamed_matches(d1, d2),
-            (FetchItem::Other { name: n1, .. }, FetchItem::Other { name: n2, .. }) => n1 == n2,
+            // Raw names and values are slices of the frame, which lacks the streamed data
+            // (a lenient name can even run across a literal header).
+            (FetchItem::Other { .. }, FetchItem::Other { .. }) => true,
             _ => false,
         };
         if !ok {
