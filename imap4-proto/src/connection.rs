@@ -654,7 +654,8 @@ impl Connection {
             return Err(ProtocolError::UnknownTag(tag));
         };
         let c = self.in_flight.remove(i).expect("index valid");
-        let ok = s.kind == StatusKind::Ok;
+        // After BYE nothing revives the connection (found by fuzzing).
+        let ok = s.kind == StatusKind::Ok && self.state != ConnState::Logout;
         self.status_code(&s);
         match c.name {
             "LOGIN" | "AUTHENTICATE" if ok => {
@@ -717,15 +718,18 @@ impl Connection {
             self.set_caps(c.clone());
             return;
         }
-        if *code == Code::Closed {
-            // RFC 7162 3.2.11: the previous mailbox is closed; what follows is the new one.
-            self.mailbox = None;
-            return;
-        }
         let selecting = self
             .in_flight
             .iter()
             .any(|c| matches!(c.name, "SELECT" | "EXAMINE"));
+        if *code == Code::Closed {
+            // RFC 7162 3.2.11: the previous mailbox is closed; what follows is the new one.
+            // Only meaningful while a SELECT/EXAMINE runs (an unsolicited one is ignored).
+            if selecting {
+                self.mailbox = None;
+            }
+            return;
+        }
         if selecting && self.selecting.is_none() {
             self.selecting = Some(MailboxState::default());
         }
@@ -751,7 +755,10 @@ impl Connection {
     fn track(&mut self, d: &Data) {
         match d {
             Data::Capability(c) => self.set_caps(c.clone()),
-            Data::Enabled(c) => self.enabled.extend(c.iter().cloned()),
+            // Only an answer to our ENABLE changes what is enabled (RFC 5161 3.1).
+            Data::Enabled(c) if self.in_flight.iter().any(|x| x.name == "ENABLE") => {
+                self.enabled.extend(c.iter().cloned())
+            }
             _ => {}
         }
         let selecting = self
@@ -1169,6 +1176,28 @@ mod tests {
         c.feed(format!("* ENABLED UTF8=ACCEPT\r\n{tag} OK\r\n").as_bytes());
         drain(&mut c);
         assert!(c.encode_options().utf8);
+    }
+
+    #[test]
+    fn fuzz_findings_bye_closed_enabled() {
+        // A completion after BYE does not revive the connection.
+        let mut c = conn("* PREAUTH hi\r\n");
+        let sel = c.send(&t("SELECT")).unwrap();
+        c.feed(format!("* BYE going\r\n{sel} OK done\r\n").as_bytes());
+        drain(&mut c);
+        assert_eq!(c.state(), ConnState::Logout);
+        // An unsolicited CLOSED does not drop the selected mailbox.
+        let mut c = conn("* PREAUTH hi\r\n");
+        let sel = c.send(&t("SELECT")).unwrap();
+        c.feed(format!("{sel} OK\r\n* OK [CLOSED] x\r\n").as_bytes());
+        drain(&mut c);
+        assert_eq!(c.state(), ConnState::Selected);
+        assert!(c.mailbox().is_some());
+        // An ENABLED nobody asked for changes nothing.
+        let mut c = conn("* PREAUTH hi\r\n");
+        c.feed(b"* ENABLED UTF8=ACCEPT\r\n");
+        drain(&mut c);
+        assert!(!c.encode_options().utf8);
     }
 
     #[test]
