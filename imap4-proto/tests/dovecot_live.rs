@@ -2,26 +2,17 @@
 //! started by `scripts/dovecot` (`scripts/test` does this and runs these tests with
 //! `--include-ignored`). Each test checks the server's real effect, not just an OK.
 //!
-//! The driver below is deliberately tiny: a blocking socket loop around [`Connection`].
+//! The driver (tests/common) is deliberately tiny: a blocking socket loop around `Connection`.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+mod common;
+
+use common::{env, Session};
 
 use imap4_proto::encode::{self, Command, FetchAttr};
 use imap4_proto::{
-    Bytes, Code, ConnEvent, ConnState, Connection, Data, Flag, InternalDate, Section, SequenceSet,
-    Status, StatusItem, StatusKind,
+    Bytes, Code, ConnEvent, ConnState, Data, Flag, InternalDate, Section, SequenceSet, Status,
+    StatusItem, StatusKind,
 };
-
-fn env(k: &str) -> String {
-    std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set: run through scripts/test"))
-}
-
-struct Session {
-    conn: Connection,
-    sock: TcpStream,
-}
 
 struct Reply {
     /// Data routed to the command.
@@ -32,57 +23,12 @@ struct Reply {
 }
 
 impl Session {
-    fn connect() -> Session {
-        let addr = format!("{}:{}", env("IMAP4_HOST"), env("IMAP4_PORT"));
-        let sock = TcpStream::connect(addr).expect("connect to Dovecot");
-        sock.set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        sock.set_nodelay(true).unwrap();
-        let mut s = Session {
-            conn: Connection::new(),
-            sock,
-        };
-        match s.next_event() {
-            ConnEvent::Greeting(g) => assert_eq!(g.kind, StatusKind::Ok),
-            e => panic!("before greeting: {e:?}"),
-        }
-        s
-    }
-
     fn login(user: &str, pass: &str) -> Session {
         let mut s = Session::connect();
         let r = s.run(&encode::Login::new(user, pass));
         assert_eq!(r.status.kind, StatusKind::Ok, "{:?}", r.status);
         assert_eq!(s.conn.state(), ConnState::Authenticated);
         s
-    }
-
-    fn flush(&mut self) {
-        while let Some(b) = self.conn.take_transmit() {
-            if std::env::var("TRACE").is_ok() {
-                eprintln!("C: {:?}", String::from_utf8_lossy(&b));
-            }
-            self.sock.write_all(&b).unwrap();
-        }
-    }
-
-    fn next_event(&mut self) -> ConnEvent {
-        loop {
-            self.flush();
-            if let Some(e) = self.conn.poll_event().expect("protocol error") {
-                return e;
-            }
-            // Handling input may have released bytes (a literal after `+`): send them
-            // before blocking on the next read.
-            self.flush();
-            let mut buf = [0u8; 65536];
-            let n = self.sock.read(&mut buf).expect("read");
-            assert!(n > 0, "server closed the connection");
-            if std::env::var("TRACE").is_ok() {
-                eprintln!("S: {:?}", String::from_utf8_lossy(&buf[..n]));
-            }
-            self.conn.feed(&buf[..n]);
-        }
     }
 
     fn run<C: Command>(&mut self, cmd: &C) -> Reply {

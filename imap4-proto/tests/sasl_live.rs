@@ -5,23 +5,14 @@
 //! The driver is a tiny blocking socket loop: after `poll_event` runs dry, it writes what
 //! `take_transmit` holds before it blocks on the next read.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+mod common;
+
+use common::{env, Session};
 
 use imap4_proto::sasl::{
     self, Authenticator, CramMd5, Login, OAuthBearer, Plain, SaslError, Scram, XOAuth2,
 };
-use imap4_proto::{Code, ConnEvent, ConnState, Connection, Rfc5530Code, Status, StatusKind};
-
-fn env(k: &str) -> String {
-    std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set: run through scripts/test"))
-}
-
-struct Session {
-    conn: Connection,
-    sock: TcpStream,
-}
+use imap4_proto::{Code, ConnEvent, ConnState, Rfc5530Code, Status, StatusKind};
 
 /// How an AUTHENTICATE ended.
 struct Outcome {
@@ -35,55 +26,17 @@ struct Outcome {
     session: Session,
 }
 
+/// A session whose greeting carried the capabilities (Dovecot sends them).
+fn connected() -> Session {
+    let s = Session::connect();
+    assert!(
+        s.conn.capabilities_known(),
+        "Dovecot sends its capabilities in the greeting"
+    );
+    s
+}
+
 impl Session {
-    fn connect() -> Session {
-        let addr = format!("{}:{}", env("IMAP4_HOST"), env("IMAP4_PORT"));
-        let sock = TcpStream::connect(addr).expect("connect to Dovecot");
-        sock.set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        sock.set_nodelay(true).unwrap();
-        let mut s = Session {
-            conn: Connection::new(),
-            sock,
-        };
-        match s.next_event() {
-            ConnEvent::Greeting(g) => assert_eq!(g.kind, StatusKind::Ok),
-            e => panic!("before greeting: {e:?}"),
-        }
-        assert!(
-            s.conn.capabilities_known(),
-            "Dovecot sends its capabilities in the greeting"
-        );
-        s
-    }
-
-    fn flush(&mut self) {
-        while let Some(b) = self.conn.take_transmit() {
-            if std::env::var("TRACE").is_ok() {
-                eprintln!("C: {:?}", String::from_utf8_lossy(&b));
-            }
-            self.sock.write_all(&b).unwrap();
-        }
-    }
-
-    fn next_event(&mut self) -> ConnEvent {
-        loop {
-            self.flush();
-            if let Some(e) = self.conn.poll_event().expect("protocol error") {
-                return e;
-            }
-            // Handling input may have queued bytes: send them before blocking.
-            self.flush();
-            let mut buf = [0u8; 16384];
-            let n = self.sock.read(&mut buf).expect("read");
-            assert!(n > 0, "server closed the connection");
-            if std::env::var("TRACE").is_ok() {
-                eprintln!("S: {:?}", String::from_utf8_lossy(&buf[..n]));
-            }
-            self.conn.feed(&buf[..n]);
-        }
-    }
-
     /// AUTHENTICATE with `auth`; with its initial response on the command line when
     /// `sasl_ir` (the server must announce SASL-IR), else after the empty challenge.
     fn authenticate(mut self, auth: &mut dyn Authenticator, sasl_ir: bool) -> Outcome {
@@ -132,7 +85,7 @@ impl Session {
 /// Authenticates and checks that the session is logged in.
 fn login_ok(auth: &mut dyn Authenticator, sasl_ir: bool) {
     let mech = auth.mechanism().to_string();
-    let out = Session::connect().authenticate(auth, sasl_ir);
+    let out = connected().authenticate(auth, sasl_ir);
     assert_eq!(
         out.status.kind,
         StatusKind::Ok,
@@ -148,7 +101,7 @@ fn login_ok(auth: &mut dyn Authenticator, sasl_ir: bool) {
 /// Authenticates with a wrong secret and expects a tagged NO [AUTHENTICATIONFAILED].
 fn login_refused(auth: &mut dyn Authenticator, sasl_ir: bool) -> Outcome {
     let mech = auth.mechanism().to_string();
-    let out = Session::connect().authenticate(auth, sasl_ir);
+    let out = connected().authenticate(auth, sasl_ir);
     assert_eq!(out.status.kind, StatusKind::No, "{mech}: {:?}", out.status);
     assert_eq!(
         out.status.code,
@@ -253,11 +206,11 @@ fn wrong_token_is_refused_with_the_servers_reason() {
     let user = env("IMAP4_USER");
     for ir in [true, false] {
         let mut a = XOAuth2::new(&user, "not.a.token").unwrap();
-        let out = Session::connect().authenticate(&mut a, ir);
+        let out = connected().authenticate(&mut a, ir);
         assert_eq!(out.status.kind, StatusKind::No, "{:?}", out.status);
         assert_eq!(out.session.conn.state(), ConnState::NotAuthenticated);
         let mut b = OAuthBearer::new(&user, "not.a.token").unwrap();
-        let out = Session::connect().authenticate(&mut b, ir);
+        let out = connected().authenticate(&mut b, ir);
         assert_eq!(out.status.kind, StatusKind::No, "{:?}", out.status);
         // Dovecot explains the refusal in a JSON challenge before the NO.
         for err in [a.server_error(), b.server_error()] {
