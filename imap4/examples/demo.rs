@@ -56,16 +56,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(client.logout()?);
     }
     println!("\nnewest {} messages:", newest.len(u32::MAX));
-    let msgs = client.uid_fetch(
-        &newest,
-        [
-            FetchAttr::Uid,
-            FetchAttr::Flags,
-            FetchAttr::Rfc822Size,
-            FetchAttr::Envelope,
-            FetchAttr::BodyStructure,
-        ],
-    )?;
+    let msgs = client
+        .uid_fetch(
+            &newest,
+            [
+                FetchAttr::Uid,
+                FetchAttr::Flags,
+                FetchAttr::Rfc822Size,
+                FetchAttr::Envelope,
+                FetchAttr::BodyStructure,
+            ],
+        )?
+        .collect_all()?;
     for m in &msgs {
         let env = m.envelope();
         let from = env
@@ -99,10 +101,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             } else {
                 Section::part(&part)
             };
-            let r = client.uid_fetch(
-                &SequenceSet::single(uid)?,
-                [FetchAttr::body_peek(section.clone())],
-            )?;
+            let r = client
+                .uid_fetch(
+                    &SequenceSet::single(uid)?,
+                    [FetchAttr::body_peek(section.clone())],
+                )?
+                .collect_all()?;
             if let Some(text) = r
                 .first()
                 .and_then(|f| f.section(&section))

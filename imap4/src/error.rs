@@ -40,6 +40,30 @@ pub enum Error {
     /// Refused to send a password over a connection without TLS.
     #[error("refusing to send credentials in clear over a connection without TLS (see allow_plaintext_login)")]
     PlaintextLogin,
+    /// The server lacks a capability the command needs (checked before sending, so the
+    /// connection is fine).
+    #[error("{command} needs the server capability {capability}, which it does not announce")]
+    Capability {
+        /// The command.
+        command: &'static str,
+        /// The capability it needs.
+        capability: &'static str,
+    },
+    /// One response to the command could not be parsed; the connection is fine and the
+    /// command's other responses are still delivered. The error carries the raw bytes.
+    #[error("unreadable response to {command}: {error}")]
+    Unparsed {
+        /// The command.
+        command: &'static str,
+        /// The parse error (offending bytes and offset).
+        error: imap4_proto::ParseError,
+        /// The whole raw response.
+        raw: bytes::Bytes,
+    },
+    /// Writing fetched data to the caller's writer failed (the connection is fine: the
+    /// rest of the reply was read and discarded).
+    #[error("writing the fetched data failed: {0}")]
+    Output(#[source] std::io::Error),
     /// A command needs a state the connection is not in.
     #[error("{command} needs state {needed:?}, connection is {state:?}")]
     State {
@@ -68,6 +92,18 @@ pub enum Abort {
     /// The server broke the protocol.
     #[error(transparent)]
     Protocol(#[from] ProtocolError),
+    /// The server said nothing for longer than the time budget while `waiting_for` ran
+    /// (the reply may have been cut in half, so the connection is unusable).
+    #[error("timed out after {after:?} waiting for the reply to {waiting_for}")]
+    Timeout {
+        /// The command (or `"greeting"`, `"IDLE"`).
+        waiting_for: &'static str,
+        /// The budget that ran out.
+        after: std::time::Duration,
+    },
+    /// An earlier error already broke the connection; this is what it was.
+    #[error("the connection is unusable since an earlier error: {0}")]
+    Unusable(String),
     /// A command's reply could not be parsed.
     #[error("unreadable reply to {command}: {error}")]
     Malformed {

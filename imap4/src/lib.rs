@@ -22,7 +22,9 @@
 
 pub mod blocking;
 mod error;
+mod trace;
 pub mod transport;
 
+pub use blocking::{Reply, Unsolicited};
 pub use error::{Abort, Error, Result};
 pub use imap4_proto as proto;

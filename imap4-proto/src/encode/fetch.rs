@@ -509,6 +509,37 @@ impl Fetch {
         self.partial = Some(range);
         self
     }
+
+    /// The messages asked for.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Fetch, FetchAttr, MessageSet};
+    /// let f = Fetch::new(7, [FetchAttr::Flags]);
+    /// assert!(matches!(f.set(), MessageSet::Set(_)));
+    /// ```
+    pub fn set(&self) -> &MessageSet {
+        &self.set
+    }
+
+    /// The items asked for.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Fetch, FetchAttr};
+    /// assert_eq!(Fetch::new(7, [FetchAttr::Flags]).attrs(), &[FetchAttr::Flags]);
+    /// ```
+    pub fn attrs(&self) -> &[FetchAttr] {
+        &self.attrs
+    }
+
+    /// Whether this is `UID FETCH`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Fetch, FetchAttr};
+    /// assert!(Fetch::new(7, [FetchAttr::Flags]).uid(true).is_uid());
+    /// ```
+    pub fn is_uid(&self) -> bool {
+        self.uid
+    }
 }
 
 impl Command for Fetch {

@@ -1,112 +1,545 @@
 //! The blocking client: a socket loop around [`imap4_proto::Connection`].
+//!
+//! [`Client`] sends one command at a time from the caller's point of view and waits for its
+//! tagged completion: only that completion ends a command, so a connection that drops or a
+//! `BYE` between two responses is an [`Error::Abort`], never a shorter successful result.
+//! Every wait has a time budget ([`Timeouts`]); a budget that runs out is
+//! [`Abort::Timeout`], and after any abort the client refuses further commands with
+//! [`Abort::Unusable`] instead of talking to a connection that is out of step.
+//!
+//! Commands live in small modules, one per area: [`Client::fetch`] and friends (streaming
+//! results, bodies into any `io::Write`), mailboxes, messages, access control and quotas,
+//! authentication, IDLE, COMPRESS.
+
+mod admin;
+mod auth;
+mod compress;
+mod connect;
+mod fetch;
+mod idle;
+mod mailbox;
+mod messages;
 
 use std::collections::VecDeque;
-use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
 use std::time::Duration;
 
-use imap4_proto::encode::{self, Command, Criteria, FetchAttr};
+use imap4_proto::decode::Malformed;
+use imap4_proto::encode::{self, Command};
 use imap4_proto::{
-    Capability, ConnEvent, ConnState, Connection, Data, Fetch, ListData, MailboxState, Status,
-    StatusKind,
+    Capability, ConnEvent, ConnState, Connection, Continue, Data, MailboxState, Status, StatusKind,
+    Tag,
 };
 
 use crate::error::{Abort, Error, Result};
+use crate::trace::Tracer;
+use crate::transport::Transport;
+
+pub use fetch::FetchStream;
+pub use idle::{Idle, IdleEvent};
+
+/// A byte stream the client can run over: anything `Read + Write`, plus a way to change
+/// the read timeout so each phase ([`Timeouts`]) gets its own budget.
+///
+/// Implemented for [`Transport`], [`TcpStream`] and boxed streams. For your own stream type,
+/// implement [`set_read_timeout`](Stream::set_read_timeout) if it can time out; the default
+/// does nothing (reads then wait as long as the stream lets them).
+///
+/// ```
+/// use imap4::blocking::Stream;
+/// use std::io::{Read, Write};
+///
+/// struct MyPipe; // say, an in-memory or custom-encrypted channel
+/// impl Read for MyPipe {
+///     fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> { Ok(0) }
+/// }
+/// impl Write for MyPipe {
+///     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { Ok(b.len()) }
+///     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+/// }
+/// impl Stream for MyPipe {}
+/// ```
+pub trait Stream: Read + Write {
+    /// Sets how long a read may wait for data; `None` waits forever. A read that times out
+    /// must fail with [`io::ErrorKind::TimedOut`] or [`io::ErrorKind::WouldBlock`] and leave
+    /// the stream usable.
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        let _ = timeout;
+        Ok(())
+    }
+}
+
+impl Stream for Transport {
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        self.set_io_timeout(timeout)
+    }
+}
+
+impl Stream for TcpStream {
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_read_timeout(self, timeout)
+    }
+}
+
+#[cfg(unix)]
+impl Stream for std::os::unix::net::UnixStream {
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        std::os::unix::net::UnixStream::set_read_timeout(self, timeout)
+    }
+}
+
+impl<T: Stream + ?Sized> Stream for Box<T> {
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        (**self).set_read_timeout(timeout)
+    }
+}
+
+/// Time budgets for the phases of a connection. `None` waits forever.
+///
+/// The command budget is a *progress* timeout: it restarts whenever data arrives, so
+/// downloading a 1 GB message over a slow link is fine, while a server that says nothing
+/// for that long is given up on.
+///
+/// ```
+/// use imap4::blocking::Timeouts;
+/// use std::time::Duration;
+///
+/// let t = Timeouts::default().command(Some(Duration::from_secs(120)));
+/// assert_eq!(t.greeting, Some(Duration::from_secs(30)));
+/// ```
+#[doc(alias = "timeout")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Waiting for the server's greeting. Default 30 s.
+    pub greeting: Option<Duration>,
+    /// Longest silence while a command runs. Default 60 s.
+    pub command: Option<Duration>,
+    /// How long one IDLE lasts before it is ended and re-issued, well under the 30 minutes
+    /// after which servers may drop an idle client (RFC 9051 6.3.13). Default 25 minutes.
+    pub idle_refresh: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            greeting: Some(Duration::from_secs(30)),
+            command: Some(Duration::from_secs(60)),
+            idle_refresh: Duration::from_secs(25 * 60),
+        }
+    }
+}
+
+impl Timeouts {
+    /// Sets the greeting budget.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let t = imap4::blocking::Timeouts::default().greeting(Some(Duration::from_secs(5)));
+    /// assert_eq!(t.greeting, Some(Duration::from_secs(5)));
+    /// ```
+    pub fn greeting(mut self, t: Option<Duration>) -> Self {
+        self.greeting = t;
+        self
+    }
+
+    /// Sets the command progress budget.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let t = imap4::blocking::Timeouts::default().command(None); // wait forever
+    /// assert_eq!(t.command, None);
+    /// ```
+    pub fn command(mut self, t: Option<Duration>) -> Self {
+        self.command = t;
+        self
+    }
+
+    /// Sets how often IDLE is re-issued.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let t = imap4::blocking::Timeouts::default().idle_refresh(Duration::from_secs(600));
+    /// assert_eq!(t.idle_refresh, Duration::from_secs(600));
+    /// ```
+    pub fn idle_refresh(mut self, t: Duration) -> Self {
+        self.idle_refresh = t;
+        self
+    }
+}
 
 /// What a completed command brought back.
-#[derive(Debug)]
+///
+/// ```no_run
+/// # let mut client: imap4::blocking::Client = todo!();
+/// let reply = client.run(&imap4::proto::encode::Noop)?;
+/// println!("{} ({} responses)", reply.status.text_str(), reply.data.len());
+/// # Ok::<(), imap4::Error>(())
+/// ```
+#[derive(Debug, Clone)]
 pub struct Reply {
     /// Untagged data that answers the command, in order.
     pub data: Vec<Data>,
-    /// The tagged completion.
+    /// The tagged completion (its response code carries APPENDUID, COPYUID, ...).
     pub status: Status,
+    /// Responses to the command that could not be parsed (raw bytes and error each).
+    pub malformed: Vec<Malformed>,
 }
 
-/// A blocking IMAP client over any `Read + Write` stream.
+/// Something the server said that no command asked for: new mail, expunges and flag changes
+/// from other sessions, alerts. Kept in arrival order until drained with
+/// [`Client::take_unsolicited`] (imaplib's `response()`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Unsolicited {
+    /// Untagged data (`* 5 EXISTS`, `* 3 FETCH (FLAGS ...)`, `* VANISHED 7`, ...).
+    Data(Data),
+    /// An untagged status: `* OK [ALERT] ...`, `* NO ...`, `* BAD ...`, or the `BYE`.
+    Status(Status),
+    /// A response that could not be parsed.
+    Malformed(Malformed),
+}
+
+/// One step of a running command, as seen by the command's own code.
+#[derive(Debug)]
+pub(crate) enum Step {
+    Data(Data),
+    LiteralStart(imap4_proto::decode::LiteralStart),
+    LiteralChunk(bytes::Bytes),
+    LiteralEnd,
+    Continue(Continue),
+    Unparsed(Malformed),
+    Done(Status),
+}
+
+/// A blocking IMAP client over any [`Stream`] (by default a [`Transport`]: TCP, TLS or a
+/// spawned command).
 ///
 /// Untagged data the server sends on its own (new mail, expunges from other sessions, flag
 /// changes) is kept and can be drained with [`Client::take_unsolicited`] (imaplib's
 /// `response()`).
+///
+/// ```no_run
+/// use imap4::blocking::Client;
+/// use imap4::transport::TlsConfig;
+///
+/// let mut client = Client::connect_tls("imap.example.com", 993, &TlsConfig::new())?;
+/// client.login("alice", "secret")?;
+/// let inbox = client.select("INBOX")?;
+/// println!("{} messages", inbox.exists);
+/// client.logout()?;
+/// # Ok::<(), imap4::Error>(())
+/// ```
 #[derive(Debug)]
-pub struct Client<S: Read + Write = TcpStream> {
-    conn: Connection,
-    stream: S,
-    unsolicited: VecDeque<Data>,
-    secure: bool,
-    allow_plaintext: bool,
+pub struct Client<S: Stream = Transport> {
+    pub(crate) conn: Connection,
+    pub(crate) stream: S,
+    pub(crate) unsolicited: VecDeque<Unsolicited>,
+    pub(crate) secure: bool,
+    pub(crate) allow_plaintext: bool,
+    pub(crate) sasl_ir: bool,
     buf: Vec<u8>,
+    timeouts: Timeouts,
+    /// The read timeout currently set on the stream.
+    read_timeout: Option<Option<Duration>>,
+    /// Why the connection became unusable, once it did.
+    broken: Option<String>,
+    /// Commands whose results the caller dropped (a fetch iterator let go early, an IDLE
+    /// ended by drop): their completion is read and discarded before the next command.
+    pub(crate) abandoned: Vec<(Tag, &'static str)>,
+    /// A `READ-ONLY` change seen while the current command ran.
+    readonly: Option<String>,
+    zlib: Option<compress::Deflate>,
+    tracer: Tracer,
 }
 
-impl Client<TcpStream> {
-    /// Connects over plain TCP (imaplib's `IMAP4(host, port)`) and reads the greeting.
-    ///
-    /// Sets TCP_NODELAY (each command is written in one go) and a 60 s read timeout.
-    #[doc(alias = "IMAP4")]
-    pub fn connect(addr: impl ToSocketAddrs) -> Result<Self> {
-        let stream = TcpStream::connect(addr)?;
-        stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-        stream.set_write_timeout(Some(Duration::from_secs(60)))?;
-        Client::from_stream(stream, false)
-    }
-}
-
-impl<S: Read + Write> Client<S> {
+impl<S: Stream> Client<S> {
     /// Wraps a connected stream and reads the greeting. `secure` says whether the stream is
     /// encrypted (credentials are only sent over secure streams unless
     /// [`allow_plaintext_login`](Self::allow_plaintext_login) is set).
+    ///
+    /// ```no_run
+    /// use imap4::blocking::Client;
+    /// let tcp = std::net::TcpStream::connect("127.0.0.1:10143")?;
+    /// let client = Client::from_stream(tcp, false)?;
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
     pub fn from_stream(stream: S, secure: bool) -> Result<Self> {
+        Self::from_stream_with(stream, secure, Timeouts::default())
+    }
+
+    /// [`from_stream`](Self::from_stream) with explicit time budgets.
+    ///
+    /// ```no_run
+    /// use imap4::blocking::{Client, Timeouts};
+    /// use std::time::Duration;
+    /// let tcp = std::net::TcpStream::connect("127.0.0.1:10143")?;
+    /// let t = Timeouts::default().greeting(Some(Duration::from_secs(5)));
+    /// let client = Client::from_stream_with(tcp, false, t)?;
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    pub fn from_stream_with(stream: S, secure: bool, timeouts: Timeouts) -> Result<Self> {
         let mut c = Client {
             conn: Connection::new(),
             stream,
             unsolicited: VecDeque::new(),
             secure,
             allow_plaintext: false,
+            sasl_ir: true,
             buf: vec![0; 64 * 1024],
+            timeouts,
+            read_timeout: None,
+            broken: None,
+            abandoned: Vec::new(),
+            readonly: None,
+            zlib: None,
+            tracer: Tracer::new(),
         };
         loop {
-            match c.next_event()? {
-                ConnEvent::Greeting(g) if g.kind == StatusKind::Bye => {
-                    return Err(Abort::Bye(g.text_str().into_owned()).into())
+            let ev = c
+                .next_event("greeting", timeouts.greeting)
+                .map_err(|e| c.mark(e))?;
+            match ev {
+                ConnEvent::Greeting(g) => {
+                    c.tracer.debug_status("greeting", &g);
+                    if g.kind == StatusKind::Bye {
+                        return Err(c.mark(Abort::Bye(g.text_str().into_owned()).into()));
+                    }
+                    return Ok(c);
                 }
-                ConnEvent::Greeting(_) => return Ok(c),
-                _ => {}
+                _ => continue,
             }
         }
     }
 
     /// Allows LOGIN and AUTHENTICATE over a connection without TLS (for loopback test
     /// servers). Off by default: a password must not travel in clear by accident.
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// client.allow_plaintext_login(true);
+    /// client.login("alice", "alicepw")?;
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
     pub fn allow_plaintext_login(&mut self, yes: bool) {
         self.allow_plaintext = yes;
     }
 
+    /// Whether the connection is encrypted (TLS, STARTTLS, or a stream declared secure).
+    ///
+    /// ```no_run
+    /// # let client: imap4::blocking::Client = todo!();
+    /// assert!(client.is_secure());
+    /// ```
+    pub fn is_secure(&self) -> bool {
+        self.secure
+    }
+
+    /// The time budgets in force.
+    ///
+    /// ```no_run
+    /// # let client: imap4::blocking::Client = todo!();
+    /// println!("{:?}", client.timeouts().command);
+    /// ```
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// Changes the time budgets (takes effect with the next read).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// use imap4::blocking::Timeouts;
+    /// use std::time::Duration;
+    /// client.set_timeouts(Timeouts::default().command(Some(Duration::from_secs(300))));
+    /// ```
+    pub fn set_timeouts(&mut self, timeouts: Timeouts) {
+        self.timeouts = timeouts;
+    }
+
     /// The sans-IO connection state (capabilities, selected mailbox, protocol state).
+    ///
+    /// ```no_run
+    /// # let client: imap4::blocking::Client = todo!();
+    /// println!("{:?}", client.connection().state());
+    /// ```
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
 
+    /// The protocol state (imaplib's `state`).
+    ///
+    /// ```no_run
+    /// # let client: imap4::blocking::Client = todo!();
+    /// use imap4::proto::ConnState;
+    /// assert_eq!(client.state(), ConnState::NotAuthenticated);
+    /// ```
+    pub fn state(&self) -> ConnState {
+        self.conn.state()
+    }
+
+    /// The selected mailbox's state, kept current by unsolicited EXISTS, EXPUNGE, FLAGS and
+    /// response codes.
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// client.select("INBOX")?;
+    /// println!("{}", client.mailbox().unwrap().exists);
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    pub fn mailbox(&self) -> Option<&MailboxState> {
+        self.conn.mailbox()
+    }
+
     /// The server greeting (imaplib's `welcome`).
+    ///
+    /// ```no_run
+    /// # let client: imap4::blocking::Client = todo!();
+    /// println!("{}", client.greeting().unwrap().text_str());
+    /// ```
     #[doc(alias = "welcome")]
     pub fn greeting(&self) -> Option<&Status> {
         self.conn.greeting()
     }
 
-    /// Unsolicited data received so far, oldest first (imaplib's `response()`).
+    /// The protocol version the server speaks (imaplib's `PROTOCOL_VERSION`):
+    /// `"IMAP4rev2"` once enabled, else `"IMAP4rev1"` (or `"IMAP4"` for servers announcing
+    /// neither).
+    ///
+    /// ```no_run
+    /// # let client: imap4::blocking::Client = todo!();
+    /// println!("{}", client.protocol_version());
+    /// ```
+    #[doc(alias = "PROTOCOL_VERSION")]
+    pub fn protocol_version(&self) -> &'static str {
+        if self.conn.is_enabled("IMAP4rev2") {
+            "IMAP4rev2"
+        } else if self.conn.has_capability("IMAP4rev1") || !self.conn.capabilities_known() {
+            "IMAP4rev1"
+        } else if self.conn.has_capability("IMAP4rev2") {
+            "IMAP4rev2"
+        } else {
+            "IMAP4"
+        }
+    }
+
+    /// Unsolicited responses received so far, oldest first (imaplib's `response()`;
+    /// `untagged_responses`).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// use imap4::blocking::Unsolicited;
+    /// use imap4::proto::Data;
+    /// client.noop()?;
+    /// for u in client.take_unsolicited() {
+    ///     if let Unsolicited::Data(Data::Exists(n)) = u {
+    ///         println!("now {n} messages");
+    ///     }
+    /// }
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
     #[doc(alias = "response")]
-    pub fn take_unsolicited(&mut self) -> Vec<Data> {
+    #[doc(alias = "untagged_responses")]
+    pub fn take_unsolicited(&mut self) -> Vec<Unsolicited> {
         self.unsolicited.drain(..).collect()
     }
 
-    fn flush(&mut self) -> Result<()> {
+    /// Whether an earlier error left the connection unusable.
+    ///
+    /// ```no_run
+    /// # let client: imap4::blocking::Client = todo!();
+    /// if client.is_broken() { /* reconnect */ }
+    /// ```
+    pub fn is_broken(&self) -> bool {
+        self.broken.is_some()
+    }
+
+    /// Records an abort: every later command fails fast with [`Abort::Unusable`].
+    pub(crate) fn mark(&mut self, e: Error) -> Error {
+        if let Error::Abort(a) = &e {
+            if self.broken.is_none() {
+                tracing::debug!(target: "imap4", "connection unusable: {a}");
+                self.broken = Some(a.to_string());
+            }
+        }
+        e
+    }
+
+    fn write_out(&mut self, bytes: &[u8]) -> Result<()> {
+        match &mut self.zlib {
+            Some(z) => {
+                let packed = z.compress(bytes)?;
+                self.stream.write_all(&packed)?;
+            }
+            None => self.stream.write_all(bytes)?,
+        }
+        self.stream.flush()?;
+        Ok(())
+    }
+
+    pub(crate) fn flush(&mut self) -> Result<()> {
         if let Some(b) = self.conn.take_transmit() {
-            self.stream.write_all(&b)?;
-            self.stream.flush()?;
+            self.tracer.sent(&b);
+            self.write_out(&b)?;
         }
         Ok(())
     }
 
-    fn next_event(&mut self) -> Result<ConnEvent> {
+    /// Reads once (or inflates pending compressed input) and feeds the connection.
+    fn read_more(&mut self, waiting_for: &'static str, timeout: Option<Duration>) -> Result<()> {
+        if let Some(z) = &mut self.zlib {
+            if z.has_pending() {
+                let out = z.inflate_pending()?;
+                self.tracer.received(&out);
+                self.conn.feed(&out);
+                return Ok(());
+            }
+        }
+        if self.read_timeout != Some(timeout) {
+            self.stream.set_read_timeout(timeout)?;
+            self.read_timeout = Some(timeout);
+        }
+        let n = match self.stream.read(&mut self.buf) {
+            Ok(n) => n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                ) =>
+            {
+                return Err(Abort::Timeout {
+                    waiting_for,
+                    after: timeout.unwrap_or_default(),
+                }
+                .into())
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        if n == 0 {
+            return Err(Abort::Closed.into());
+        }
+        match &mut self.zlib {
+            Some(z) => {
+                let out = z.inflate(&self.buf[..n])?;
+                self.tracer.received(&out);
+                self.conn.feed(&out);
+            }
+            None => {
+                self.tracer.received(&self.buf[..n]);
+                self.conn.feed(&self.buf[..n]);
+            }
+        }
+        Ok(())
+    }
+
+    /// The next connection event, reading as needed.
+    fn next_event(
+        &mut self,
+        waiting_for: &'static str,
+        timeout: Option<Duration>,
+    ) -> Result<ConnEvent> {
         loop {
             self.flush()?;
             if let Some(e) = self.conn.poll_event()? {
@@ -114,59 +547,268 @@ impl<S: Read + Write> Client<S> {
             }
             // Handling input can release bytes (a literal after `+`): send them first.
             self.flush()?;
-            let n = self.stream.read(&mut self.buf)?;
-            if n == 0 {
-                return Err(Abort::Closed.into());
-            }
-            self.conn.feed(&self.buf[..n]);
+            self.read_more(waiting_for, timeout)?;
         }
     }
 
-    /// Sends any command and waits for its completion. NO and BAD become errors.
+    /// Like `next_event`, but a timeout is `Ok(None)` instead of an error (IDLE waits).
+    pub(crate) fn next_event_until(
+        &mut self,
+        waiting_for: &'static str,
+        timeout: Duration,
+    ) -> Result<Option<ConnEvent>> {
+        self.flush()?;
+        if let Some(e) = self.conn.poll_event()? {
+            return Ok(Some(e));
+        }
+        self.flush()?;
+        match self.read_more(waiting_for, Some(timeout.max(Duration::from_millis(1)))) {
+            Ok(()) => Ok(self.conn.poll_event()?),
+            Err(Error::Abort(Abort::Timeout { .. })) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Checks the connection is usable and finishes commands the caller abandoned.
+    pub(crate) fn prepare(&mut self) -> Result<()> {
+        if let Some(why) = &self.broken {
+            return Err(Abort::Unusable(why.clone()).into());
+        }
+        while let Some((tag, name)) = self.abandoned.first().cloned() {
+            loop {
+                match self.step(&tag, name)? {
+                    Step::Done(_) => break,
+                    Step::Continue(_) => {
+                        // An abandoned IDLE or AUTHENTICATE: end it.
+                        if name == "IDLE" {
+                            self.conn.idle_done();
+                        } else {
+                            self.conn.send_line(b"*");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.abandoned.remove(0);
+        }
+        self.readonly = None;
+        Ok(())
+    }
+
+    /// Queues a command after [`prepare`](Self::prepare); returns its tag.
+    pub(crate) fn start<C: Command + ?Sized>(&mut self, cmd: &C) -> Result<Tag> {
+        self.prepare()?;
+        let tag = self.conn.send(cmd)?;
+        self.tracer.command(&tag, cmd.name(), cmd.is_sensitive());
+        Ok(tag)
+    }
+
+    /// Advances the command `tag` by one step: its next response, literal chunk,
+    /// continuation request or completion. Everything else goes to the unsolicited queue.
+    /// Aborts mark the connection unusable.
+    pub(crate) fn step(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
+        let r = self.step_inner(tag, name);
+        r.map_err(|e| self.mark(e))
+    }
+
+    fn step_inner(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
+        loop {
+            let timeout = self.timeouts.command;
+            match self.next_event(name, timeout)? {
+                ConnEvent::Data { tag: Some(t), data } if &t == tag => return Ok(Step::Data(data)),
+                ConnEvent::Data { data, .. } => self.unsolicited.push_back(Unsolicited::Data(data)),
+                ConnEvent::Untagged(s) => {
+                    if matches!(s.code, Some(imap4_proto::Code::Alert)) {
+                        tracing::warn!(target: "imap4", "server alert: {}", s.text_str());
+                    }
+                    self.unsolicited.push_back(Unsolicited::Status(s))
+                }
+                ConnEvent::Done { tag: t, status, .. } if &t == tag => {
+                    self.tracer.debug_status(name, &status);
+                    return Ok(Step::Done(status));
+                }
+                ConnEvent::Done { .. } | ConnEvent::Greeting(_) => {}
+                ConnEvent::Bye(s) => {
+                    self.unsolicited.push_back(Unsolicited::Status(s.clone()));
+                    if name != "LOGOUT" {
+                        return Err(Abort::Bye(s.text_str().into_owned()).into());
+                    }
+                }
+                ConnEvent::ReadOnly(s) => {
+                    self.readonly = Some(s.text_str().into_owned());
+                    self.unsolicited.push_back(Unsolicited::Status(s));
+                }
+                ConnEvent::Continue { tag: t, request } if &t == tag => {
+                    return Ok(Step::Continue(request))
+                }
+                ConnEvent::Continue { .. } => {}
+                ConnEvent::Malformed(m) => {
+                    if m.tag.as_ref() == Some(tag) {
+                        // The completion itself is unreadable; the command is over.
+                        return Err(Error::Unparsed {
+                            command: name,
+                            error: m.error,
+                            raw: m.raw,
+                        });
+                    }
+                    if m.tag.is_none() && m.fetch_seq.is_some() && name.ends_with("FETCH") {
+                        return Ok(Step::Unparsed(m));
+                    }
+                    if m.tag.is_none() && !name.ends_with("FETCH") && self.conn.in_flight() > 0 {
+                        return Ok(Step::Unparsed(m));
+                    }
+                    self.unsolicited.push_back(Unsolicited::Malformed(m));
+                }
+                ConnEvent::LiteralStart(s) => return Ok(Step::LiteralStart(s)),
+                ConnEvent::LiteralChunk(b) => return Ok(Step::LiteralChunk(b)),
+                ConnEvent::LiteralEnd => return Ok(Step::LiteralEnd),
+            }
+        }
+    }
+
+    /// Turns a completion into `Ok` or the matching error.
+    pub(crate) fn completion(&mut self, name: &'static str, status: Status) -> Result<Status> {
+        match status.kind {
+            StatusKind::Ok => {
+                if let Some(text) = self.readonly.take() {
+                    return Err(Error::ReadOnly(text));
+                }
+                Ok(status)
+            }
+            StatusKind::No => Err(Error::No {
+                command: name,
+                text: status.text_str().into_owned(),
+                code: status.code,
+            }),
+            _ => Err(Error::Bad {
+                command: name,
+                text: status.text_str().into_owned(),
+                code: status.code,
+            }),
+        }
+    }
+
+    /// Sends any command and waits for its completion (imaplib's `xatom` and `_simple_command`).
+    /// NO and BAD become [`Error::No`] / [`Error::Bad`]; the untagged data that answers the
+    /// command comes back in the [`Reply`], everything else goes to
+    /// [`take_unsolicited`](Self::take_unsolicited).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// use imap4::proto::encode::Raw;
+    /// let reply = client.run(&Raw::new("XYZZY"))?;
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
     #[doc(alias = "xatom")]
+    #[doc(alias = "_simple_command")]
     pub fn run<C: Command + ?Sized>(&mut self, cmd: &C) -> Result<Reply> {
         let name = cmd.name();
-        let tag = self.conn.send(cmd)?;
+        let tag = self.start(cmd)?;
+        self.finish(&tag, name)
+    }
+
+    /// Collects a started command's data until its completion.
+    pub(crate) fn finish(&mut self, tag: &Tag, name: &'static str) -> Result<Reply> {
         let mut data = Vec::new();
+        let mut malformed = Vec::new();
         loop {
-            match self.next_event()? {
-                ConnEvent::Data {
-                    tag: Some(t),
-                    data: d,
-                } if t == tag => data.push(d),
-                ConnEvent::Data { data: d, .. } => self.unsolicited.push_back(d),
-                ConnEvent::Done { tag: t, status, .. } if t == tag => {
-                    return match status.kind {
-                        StatusKind::Ok => Ok(Reply { data, status }),
-                        StatusKind::No => Err(Error::No {
-                            command: name,
-                            text: status.text_str().into_owned(),
-                            code: status.code,
-                        }),
-                        _ => Err(Error::Bad {
-                            command: name,
-                            text: status.text_str().into_owned(),
-                            code: status.code,
-                        }),
-                    };
+            match self.step(tag, name)? {
+                Step::Data(d) => data.push(d),
+                Step::Unparsed(m) => malformed.push(m),
+                Step::Done(status) => {
+                    let status = self.completion(name, status)?;
+                    return Ok(Reply {
+                        data,
+                        status,
+                        malformed,
+                    });
                 }
-                ConnEvent::Bye(s) if name != "LOGOUT" => {
-                    return Err(Abort::Bye(s.text_str().into_owned()).into())
+                Step::Continue(_) => {
+                    // Only interactive commands get continuation requests; a plain command
+                    // never does (Connection answers literal continuations itself).
+                    return Err(self.mark(
+                        Abort::Protocol(imap4_proto::ProtocolError::UnexpectedContinue(
+                            bytes::Bytes::new(),
+                        ))
+                        .into(),
+                    ));
                 }
-                ConnEvent::ReadOnly(s) => return Err(Error::ReadOnly(s.text_str().into_owned())),
-                ConnEvent::Malformed(m) if m.tag.as_ref() == Some(&tag) => {
-                    return Err(Abort::Malformed {
-                        command: name,
-                        error: m.error,
-                    }
-                    .into())
-                }
-                _ => {}
+                Step::LiteralStart(_) | Step::LiteralChunk(_) | Step::LiteralEnd => {}
             }
         }
     }
 
-    /// `LOGIN` (refused over a connection without TLS unless allowed).
+    /// Asks for the capabilities if they are not known, then checks for `capability`.
+    pub(crate) fn require(
+        &mut self,
+        command: &'static str,
+        capability: &'static str,
+    ) -> Result<()> {
+        if !self.conn.capabilities_known() {
+            self.run(&encode::Capability)?;
+        }
+        if self.conn.has_capability(capability) {
+            Ok(())
+        } else {
+            Err(Error::Capability {
+                command,
+                capability,
+            })
+        }
+    }
+
+    /// Whether the server announces `capability` (asking once if unknown).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// if client.has_capability("MOVE")? { /* ... */ }
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    pub fn has_capability(&mut self, capability: &str) -> Result<bool> {
+        if !self.conn.capabilities_known() {
+            self.run(&encode::Capability)?;
+        }
+        Ok(self.conn.has_capability(capability))
+    }
+
+    /// `CAPABILITY`: the server's capabilities (cached after the first call; asked again
+    /// after STARTTLS and login, when they may change).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// for cap in client.capabilities()? {
+    ///     println!("{cap:?}");
+    /// }
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    #[doc(alias = "capability")]
+    pub fn capabilities(&mut self) -> Result<Vec<Capability>> {
+        if !self.conn.capabilities_known() {
+            self.run(&encode::Capability)?;
+        }
+        Ok(self.conn.capabilities().to_vec())
+    }
+
+    /// `CAPABILITY`, always asking the server.
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// let caps = client.capability()?;
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    pub fn capability(&mut self) -> Result<Vec<Capability>> {
+        self.run(&encode::Capability)?;
+        Ok(self.conn.capabilities().to_vec())
+    }
+
+    /// `LOGIN` (refused over a connection without TLS unless allowed). The password never
+    /// appears in traces or error messages.
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// client.login("alice", "secret")?;
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
     pub fn login(&mut self, user: &str, password: &str) -> Result<()> {
         if !self.secure && !self.allow_plaintext {
             return Err(Error::PlaintextLogin);
@@ -175,330 +817,96 @@ impl<S: Read + Write> Client<S> {
         Ok(())
     }
 
-    /// `CAPABILITY`: the server's capabilities (cached after the first call).
-    pub fn capabilities(&mut self) -> Result<Vec<Capability>> {
-        if !self.conn.capabilities_known() {
-            self.run(&encode::Capability)?;
-        }
-        Ok(self.conn.capabilities().to_vec())
-    }
-
-    /// `LIST reference pattern`.
-    pub fn list(&mut self, reference: &str, pattern: &str) -> Result<Vec<ListData>> {
-        let r = self.run(
-            &encode::List::new(reference, pattern).returning([encode::ListReturn::SpecialUse]),
-        )?;
-        Ok(r.data
-            .into_iter()
-            .filter_map(|d| match d {
-                Data::List(l) => Some(l),
-                _ => None,
-            })
-            .collect())
-    }
-
     /// `SELECT mailbox`: its state (message count, UIDVALIDITY, flags, ...).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// let inbox = client.select("INBOX")?;
+    /// println!("{} messages, UIDVALIDITY {:?}", inbox.exists, inbox.uid_validity);
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
     pub fn select(&mut self, mailbox: &str) -> Result<MailboxState> {
         self.open(encode::Select::new(mailbox), mailbox)
     }
 
-    /// `EXAMINE mailbox`: like [`select`](Self::select), read-only.
+    /// `EXAMINE mailbox`: like [`select`](Self::select), read-only (imaplib's
+    /// `select(mailbox, readonly=True)`).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// let inbox = client.examine("INBOX")?;
+    /// assert!(inbox.read_only);
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    #[doc(alias = "readonly")]
     pub fn examine(&mut self, mailbox: &str) -> Result<MailboxState> {
         self.open(encode::Select::examine(mailbox), mailbox)
     }
 
-    fn open(&mut self, cmd: encode::Select, name: &str) -> Result<MailboxState> {
-        self.run(&cmd)?;
+    /// `SELECT`/`EXAMINE` with any parameters (CONDSTORE, QRESYNC): the mailbox state.
+    /// `VANISHED (EARLIER)` and `FETCH` responses of a QRESYNC select are in the
+    /// unsolicited queue, or use [`select_qresync`](Self::select_qresync).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// use imap4::proto::encode::Select;
+    /// let m = client.select_with(Select::new("INBOX").condstore(true))?;
+    /// println!("HIGHESTMODSEQ {:?}", m.highest_modseq);
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    pub fn select_with(&mut self, cmd: encode::Select) -> Result<MailboxState> {
+        let name = cmd.mailbox().to_string();
+        self.open(cmd, &name)
+    }
+
+    pub(crate) fn open(&mut self, cmd: encode::Select, name: &str) -> Result<MailboxState> {
+        let tag = self.start(&cmd)?;
+        self.conn.set_selecting_name(&tag, name);
+        let reply = self.finish(&tag, cmd.name())?;
+        // Data a QRESYNC select returns (VANISHED, FETCH) is for the caller to see.
+        for d in reply.data {
+            if matches!(d, Data::Vanished { .. } | Data::Fetch(_)) {
+                self.unsolicited.push_back(Unsolicited::Data(d));
+            }
+        }
         let mut m = self.conn.mailbox().cloned().unwrap_or_default();
         m.name = name.to_string();
         Ok(m)
     }
 
-    /// `UID SEARCH`: the UIDs matching the criteria.
-    pub fn uid_search(&mut self, criteria: Criteria) -> Result<Vec<u32>> {
-        let r = self.run(&encode::Search::new(criteria).uid(true))?;
-        Ok(r.data
-            .into_iter()
-            .flat_map(|d| match d {
-                Data::Search { nums, .. } => nums,
-                _ => Vec::new(),
-            })
-            .collect())
+    /// `NOOP`: does nothing, but lets the server report changes (new mail, expunges, flag
+    /// updates), which land in [`take_unsolicited`](Self::take_unsolicited); also a
+    /// keep-alive.
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// client.noop()?;
+    /// let news = client.take_unsolicited();
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    pub fn noop(&mut self) -> Result<()> {
+        self.run(&encode::Noop)?;
+        Ok(())
     }
 
-    /// `UID FETCH uids (attrs)`: the messages' data, in server order. Flag updates for
-    /// other messages that arrive meanwhile are not among them.
-    pub fn uid_fetch(
-        &mut self,
-        uids: &imap4_proto::SequenceSet,
-        attrs: impl IntoIterator<Item = FetchAttr>,
-    ) -> Result<Vec<Fetch>> {
-        let r = self.run(&encode::Fetch::new(uids.clone(), attrs).uid(true))?;
-        Ok(r.data
-            .into_iter()
-            .filter_map(|d| match d {
-                Data::Fetch(f) => Some(f),
-                _ => None,
-            })
-            .collect())
-    }
-
-    /// `LOGOUT`.
+    /// `LOGOUT`: says goodbye; the server closes the connection. Calling it again is a
+    /// no-op.
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// client.logout()?;
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
     pub fn logout(&mut self) -> Result<()> {
         if self.conn.state() == ConnState::Logout {
             return Ok(());
         }
-        self.run(&encode::Logout)?;
-        Ok(())
-    }
-}
-
-/// Constructors over [`Transport`](crate::transport::Transport): TLS, STARTTLS, a spawned
-/// command, plain TCP with timeouts.
-impl Client<crate::transport::Transport> {
-    /// Connects over plain TCP with the given timeouts (TCP_NODELAY on) and reads the
-    /// greeting. The connection is not secure: [`login`](Self::login) refuses to send a
-    /// password unless [`allow_plaintext_login`](Self::allow_plaintext_login) is set. Prefer
-    /// [`connect_tls`](Self::connect_tls) or [`connect_starttls`](Self::connect_starttls).
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::ConnectOptions;
-    /// let mut client = Client::connect_plain("127.0.0.1", 10143, &ConnectOptions::default())?;
-    /// client.allow_plaintext_login(true); // loopback test server
-    /// client.login("alice", "alicepw")?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "IMAP4")]
-    #[doc(alias = "open")]
-    pub fn connect_plain(
-        host: &str,
-        port: u16,
-        opts: &crate::transport::ConnectOptions,
-    ) -> Result<Self> {
-        let t = crate::transport::Transport::connect_tcp(host, port, opts)?;
-        Client::from_stream(t, false)
-    }
-
-    /// Connects with implicit TLS (port 993; imaplib's `IMAP4_SSL`), verifies the server's
-    /// certificate for `host` (or [`TlsConfig::server_name`](crate::transport::TlsConfig::server_name))
-    /// and reads the greeting. Default timeouts; see [`connect_tls_with`](Self::connect_tls_with).
-    /// A certificate problem is an error whose [`tls_error`](crate::transport::tls_error) is
-    /// `Some`.
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::TlsConfig;
-    /// let mut client = Client::connect_tls("imap.example.com", 993, &TlsConfig::new())?;
-    /// client.login("alice", "secret")?; // allowed: the connection is encrypted
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "IMAP4_SSL")]
-    pub fn connect_tls(host: &str, port: u16, tls: &crate::transport::TlsConfig) -> Result<Self> {
-        Self::connect_tls_with(host, port, tls, &Default::default())
-    }
-
-    /// [`connect_tls`](Self::connect_tls) with explicit timeouts.
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::{ConnectOptions, TlsConfig};
-    /// use std::time::Duration;
-    /// let opts = ConnectOptions::default().connect_timeout(Some(Duration::from_secs(5)));
-    /// let client = Client::connect_tls_with("imap.example.com", 993, &TlsConfig::new(), &opts)?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "IMAP4_SSL")]
-    pub fn connect_tls_with(
-        host: &str,
-        port: u16,
-        tls: &crate::transport::TlsConfig,
-        opts: &crate::transport::ConnectOptions,
-    ) -> Result<Self> {
-        let t = crate::transport::Transport::connect_tls(host, port, tls, opts)?;
-        Client::from_stream(t, true)
-    }
-
-    /// Connects over plain TCP (port 143), then upgrades to TLS with `STARTTLS` before
-    /// anything else is said; see [`starttls`](Self::starttls). Default timeouts.
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::TlsConfig;
-    /// let mut client = Client::connect_starttls("imap.example.com", 143, &TlsConfig::new())?;
-    /// client.login("alice", "secret")?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "starttls")]
-    pub fn connect_starttls(
-        host: &str,
-        port: u16,
-        tls: &crate::transport::TlsConfig,
-    ) -> Result<Self> {
-        Self::connect_starttls_with(host, port, tls, &Default::default())
-    }
-
-    /// [`connect_starttls`](Self::connect_starttls) with explicit timeouts.
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::{ConnectOptions, TlsConfig};
-    /// let tls = TlsConfig::with_ca_file("/tmp/imap4-dc/ca.pem")?;
-    /// let opts = ConnectOptions::default();
-    /// let client = Client::connect_starttls_with("127.0.0.1", 10143, &tls, &opts)?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "starttls")]
-    pub fn connect_starttls_with(
-        host: &str,
-        port: u16,
-        tls: &crate::transport::TlsConfig,
-        opts: &crate::transport::ConnectOptions,
-    ) -> Result<Self> {
-        let t = crate::transport::Transport::connect_tcp(host, port, opts)?;
-        let mut client = Client::from_stream(t, false)?;
-        client.starttls(host, tls)?;
-        Ok(client)
-    }
-
-    /// `STARTTLS` (imaplib's `starttls`): upgrades this plain TCP connection to TLS,
-    /// verifying the certificate for `host` (or the config's server name).
-    ///
-    /// Requires the not-authenticated state (a `PREAUTH` greeting fails with
-    /// [`Error::State`]: continuing would mean talking in clear) and the `STARTTLS`
-    /// capability (asked with `CAPABILITY` when the greeting did not list it; missing, it
-    /// fails with an I/O error of kind `Unsupported`). After the server's OK, any bytes that
-    /// came with or after it are discarded unread (RFC 3501 11.1, response injection), the
-    /// handshake runs, and the cached capabilities are forgotten: the next
-    /// [`capabilities`](Self::capabilities) asks the server again, over TLS.
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::{ConnectOptions, TlsConfig};
-    /// let mut client = Client::connect_plain("imap.example.com", 143, &ConnectOptions::default())?;
-    /// client.starttls("imap.example.com", &TlsConfig::new())?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "STARTTLS")]
-    pub fn starttls(&mut self, host: &str, tls: &crate::transport::TlsConfig) -> Result<()> {
-        let unsupported = |msg: &str| -> Error {
-            std::io::Error::new(std::io::ErrorKind::Unsupported, msg.to_string()).into()
-        };
-        if self.stream.is_tls() {
-            return Err(unsupported("STARTTLS: TLS is already established"));
+        let r = self.run(&encode::Logout);
+        match r {
+            Ok(_) => Ok(()),
+            // The server may hang up right after its BYE without the tagged OK.
+            Err(Error::Abort(Abort::Closed)) if self.conn.state() == ConnState::Logout => Ok(()),
+            Err(e) => Err(e),
         }
-        let state = self.conn.state();
-        if state != ConnState::NotAuthenticated {
-            return Err(Error::State {
-                command: "STARTTLS",
-                needed: ConnState::NotAuthenticated,
-                state,
-            });
-        }
-        if !self.conn.capabilities_known() {
-            self.run(&encode::Capability)?;
-        }
-        if !self.conn.has_capability("STARTTLS") {
-            return Err(unsupported(
-                "the server does not announce STARTTLS: refusing to go on in clear",
-            ));
-        }
-        self.run(&encode::StartTls)?;
-        // Whatever came after the OK was sent before the handshake, so anyone on the path
-        // could have written it: drop it unread.
-        drop(self.conn.take_buffered());
-        self.stream.start_tls(host, tls)?;
-        self.secure = true;
-        Ok(())
-    }
-
-    /// Runs a command and speaks IMAP over its stdin/stdout (imaplib's `IMAP4_stream`),
-    /// e.g. a server's IMAP binary that starts already logged in (`PREAUTH`), or
-    /// `ssh host imapd`. Default timeouts (reads; see
-    /// [`Transport::spawn`](crate::transport::Transport::spawn)).
-    ///
-    /// `secure` says whether the pipe is private: `true` for ssh (encrypted) or a local
-    /// process, `false` for something like a `nc` relay over the network. It only matters for
-    /// [`login`](Self::login), which refuses to send a password over an insecure stream.
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use std::process::Command;
-    /// let mut cmd = Command::new("ssh");
-    /// cmd.args(["mail.example.com", "/usr/lib/dovecot/imap"]);
-    /// let mut client = Client::spawn(cmd, true)?;
-    /// let folders = client.list("", "*")?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "IMAP4_stream")]
-    pub fn spawn(command: std::process::Command, secure: bool) -> Result<Self> {
-        Self::spawn_with(command, secure, &Default::default())
-    }
-
-    /// [`spawn`](Self::spawn) with explicit timeouts (only the I/O timeout applies, to
-    /// reads).
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::ConnectOptions;
-    /// use std::process::Command;
-    /// let mut cmd = Command::new("sh");
-    /// cmd.args(["-c", "/usr/lib/dovecot/imap -u alice"]);
-    /// let client = Client::spawn_with(cmd, true, &ConnectOptions::default().io_timeout(None))?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "IMAP4_stream")]
-    pub fn spawn_with(
-        command: std::process::Command,
-        secure: bool,
-        opts: &crate::transport::ConnectOptions,
-    ) -> Result<Self> {
-        let t = crate::transport::Transport::spawn(command, opts)?;
-        Client::from_stream(t, secure)
-    }
-
-    /// The transport underneath.
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::TlsConfig;
-    /// let client = Client::connect_tls("imap.example.com", 993, &TlsConfig::new())?;
-    /// assert!(client.transport().is_tls());
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    #[doc(alias = "socket")]
-    pub fn transport(&self) -> &crate::transport::Transport {
-        &self.stream
-    }
-
-    /// The transport underneath, to change its timeout (say around IDLE). Reading or writing
-    /// through it directly would desynchronize the protocol.
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::TlsConfig;
-    /// let mut client = Client::connect_tls("imap.example.com", 993, &TlsConfig::new())?;
-    /// client.transport_mut().set_io_timeout(None)?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    pub fn transport_mut(&mut self) -> &mut crate::transport::Transport {
-        &mut self.stream
-    }
-
-    /// Closes the connection without `LOGOUT` (imaplib's `shutdown()`); see
-    /// [`Transport::shutdown`](crate::transport::Transport::shutdown) for what each transport
-    /// does. Later commands fail with [`Error::Abort`].
-    ///
-    /// ```no_run
-    /// use imap4::blocking::Client;
-    /// use imap4::transport::TlsConfig;
-    /// let mut client = Client::connect_tls("imap.example.com", 993, &TlsConfig::new())?;
-    /// client.logout()?;
-    /// client.shutdown()?;
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    pub fn shutdown(&mut self) -> Result<()> {
-        self.stream.shutdown()?;
-        Ok(())
     }
 }

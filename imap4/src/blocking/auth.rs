@@ -1,0 +1,4 @@
+//! (filled in by its own change)
+
+#[allow(unused_imports)]
+use super::{Client, Stream};
