@@ -15,11 +15,11 @@
 use imap4_proto::decode::{LiteralStart, Malformed, ParseErrorKind};
 use imap4_proto::seq::SequenceSet;
 use imap4_proto::{
-    AddressList, AddressRef, BodyExtension, BodyStructure, Capability, Code, Continue, Data,
-    DecodeError, Disposition, ESearch, ESearchItem, Envelope, Fetch, FetchItem, Flag, InternalDate,
-    ListData, ListExtValue, Mailbox, MailboxAttr, MetadataCode, MetadataEntries, MultiPart,
-    Namespace, Namespaces, Response, Section, SectionData, SectionText, SinglePart, Status,
-    StatusItem, Thread,
+    AddressList, AddressRef, BodyExtension, BodyPart, BodyStructure, Capability, Code, Continue,
+    Data, DecodeError, Disposition, ESearch, ESearchItem, Envelope, Fetch, FetchItem, Flag,
+    InternalDate, Languages, ListData, ListExtValue, Mailbox, MailboxAttr, MetadataCode,
+    MetadataEntries, MultiPart, Namespace, Namespaces, Params, Response, Section, SectionData,
+    SectionText, SinglePart, Status, StatusItem, Thread,
 };
 use serde_json::{json, Map, Value};
 
@@ -582,14 +582,6 @@ impl Mapper {
         )
     }
 
-    fn params(&self, v: &[(imap4_proto::Bytes, imap4_proto::Bytes)]) -> Value {
-        Value::Array(
-            v.iter()
-                .map(|(k, val)| json!({ "name": self.bytes(k), "value": self.bytes(val) }))
-                .collect(),
-        )
-    }
-
     fn delimiter(&self, d: Option<u8>) -> Value {
         opt(d.as_ref(), |d| self.bytes(&[*d]))
     }
@@ -829,50 +821,65 @@ impl Mapper {
 
     /// A body structure (recursion depth is bounded by the decoder's `max_depth`).
     pub fn body_structure(&self, b: &BodyStructure) -> Value {
+        self.body_part(b.root())
+    }
+
+    fn body_part(&self, b: BodyPart<'_>) -> Value {
         match b {
-            BodyStructure::Single(p) => self.single_part(p),
-            BodyStructure::Multipart(m) => self.multipart(m),
+            BodyPart::Single(p) => self.single_part(p),
+            BodyPart::Multipart(m) => self.multipart(m),
         }
     }
 
-    fn single_part(&self, p: &SinglePart) -> Value {
+    fn param_pairs(&self, v: Params<'_>) -> Value {
+        Value::Array(
+            v.map(|(k, val)| json!({ "name": self.bytes(k), "value": self.bytes(val) }))
+                .collect(),
+        )
+    }
+
+    fn languages(&self, v: Languages<'_>) -> Value {
+        Value::Array(v.map(|b| self.bytes(b)).collect())
+    }
+
+    fn single_part(&self, p: SinglePart<'_>) -> Value {
         json!({
             "multipart": false,
-            "media_type": self.bytes(&p.media_type),
-            "subtype": self.bytes(&p.subtype),
-            "params": self.params(&p.params),
-            "id": self.opt_bytes(p.id.as_ref()),
-            "description": self.opt_bytes(p.description.as_ref()),
-            "encoding": self.bytes(&p.encoding),
-            "size": p.size,
-            "lines": p.lines,
-            "message": opt(p.message.as_ref(), |m| json!({
-                "envelope": self.envelope(&m.0),
-                "body": self.body_structure(&m.1),
+            "media_type": self.bytes(p.media_type()),
+            "subtype": self.bytes(p.subtype()),
+            "params": self.param_pairs(p.params()),
+            "id": self.opt_bytes(p.id().as_ref()),
+            "description": self.opt_bytes(p.description().as_ref()),
+            "encoding": self.bytes(p.encoding()),
+            "size": p.size(),
+            "lines": p.lines(),
+            "message": opt(p.message().as_ref(), |(env, body)| json!({
+                "envelope": self.envelope(env),
+                "body": self.body_part(*body),
             })),
-            "md5": self.opt_bytes(p.md5.as_ref()),
-            "disposition": opt(p.disposition.as_ref(), |d| self.disposition(d)),
-            "language": self.bytes_list(&p.language),
-            "location": self.opt_bytes(p.location.as_ref()),
-            "extensions": self.extensions(&p.extensions),
+            "md5": self.opt_bytes(p.md5().as_ref()),
+            "disposition": opt(p.disposition().as_ref(), |d| self.disposition(d)),
+            "language": self.languages(p.language()),
+            "location": self.opt_bytes(p.location().as_ref()),
+            "extensions": self.extensions(p.extensions()),
         })
     }
 
-    fn multipart(&self, m: &MultiPart) -> Value {
+    fn multipart(&self, m: MultiPart<'_>) -> Value {
         json!({
             "multipart": true,
-            "parts": m.parts.iter().map(|p| self.body_structure(p)).collect::<Vec<_>>(),
-            "subtype": self.bytes(&m.subtype),
-            "params": self.params(&m.params),
-            "disposition": opt(m.disposition.as_ref(), |d| self.disposition(d)),
-            "language": self.bytes_list(&m.language),
-            "location": self.opt_bytes(m.location.as_ref()),
-            "extensions": self.extensions(&m.extensions),
+            "parts": m.parts().map(|p| self.body_part(p)).collect::<Vec<_>>(),
+            "subtype": self.bytes(m.subtype()),
+            "params": self.param_pairs(m.params()),
+            "disposition": opt(m.disposition().as_ref(), |d| self.disposition(d)),
+            "language": self.languages(m.language()),
+            "location": self.opt_bytes(m.location().as_ref()),
+            "extensions": self.extensions(m.extensions()),
         })
     }
 
-    fn disposition(&self, d: &Disposition) -> Value {
-        json!({ "kind": self.bytes(&d.kind), "params": self.params(&d.params) })
+    fn disposition(&self, d: &Disposition<'_>) -> Value {
+        json!({ "kind": self.bytes(d.kind()), "params": self.param_pairs(d.params()) })
     }
 
     fn extensions(&self, v: &[BodyExtension]) -> Value {

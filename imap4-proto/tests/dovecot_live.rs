@@ -186,10 +186,10 @@ fn append_then_fetch_returns_the_exact_bytes() {
         assert_eq!(env.subject(), Some(&b"append-test"[..]));
         assert_eq!(env.to().len(), 2);
         assert_eq!(env.to().get(1).unwrap().name(), Some(&b"Jo, Q"[..]));
-        let imap4_proto::BodyStructure::Single(p) = f.body_structure().unwrap() else {
+        let Some(p) = f.body_structure().unwrap().as_single() else {
             panic!()
         };
-        assert_eq!(p.param("charset").map(|b| &b[..]), Some(&b"utf-8"[..]));
+        assert_eq!(p.param("charset"), Some(&b"utf-8"[..]));
         s.ok(&encode::Close);
         s.ok(&encode::Delete::new(mbox));
     }

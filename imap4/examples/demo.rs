@@ -5,7 +5,7 @@
 
 use imap4::blocking::Client;
 use imap4::proto::encode::{Criteria, FetchAttr};
-use imap4::proto::{BodyStructure, Section, SequenceSet};
+use imap4::proto::{Section, SequenceSet};
 
 fn env(k: &str, default: &str) -> String {
     std::env::var(k).unwrap_or_else(|_| default.to_string())
@@ -96,7 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let last = msgs.iter().max_by_key(|m| m.uid()).expect("at least one");
     if let (Some(uid), Some(bs)) = (last.uid(), last.body_structure()) {
         if let Some((part, p)) = bs.text_part(false) {
-            let section = if matches!(bs, BodyStructure::Single(_)) {
+            let section = if !bs.is_multipart() {
                 Section::text()
             } else {
                 Section::part(&part)
@@ -115,7 +115,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!(
                     "\nUID {uid}, part {section} ({}, {}):",
                     p.mime_type(),
-                    String::from_utf8_lossy(&p.encoding)
+                    String::from_utf8_lossy(p.encoding())
                 );
                 for line in String::from_utf8_lossy(text).lines().take(8) {
                     println!("  | {}", truncate(line, 90));

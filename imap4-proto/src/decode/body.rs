@@ -5,8 +5,12 @@
 
 use bytes::Bytes;
 
-use super::cursor::{Cursor, PResult};
-use super::ParseErrorKind;
+use super::cursor::{Cursor, PErr, PResult};
+use super::{Limits, ParseError, ParseErrorKind};
+use crate::types::body::{
+    Node, Range, Rare, DESCRIPTION, DISP_KIND, ENCODING, HAS_DISP, HAS_LINES, ID, LOCATION, MD5,
+    MEDIA_TYPE, MULTI, SUBTYPE,
+};
 use crate::types::envelope::Span;
 use crate::types::*;
 
@@ -117,141 +121,301 @@ impl SpanBuilder {
     }
 }
 
-/// `body = "(" (body-type-1part / body-type-mpart) ")"`
+/// `body = "(" (body-type-1part / body-type-mpart) ")"`: a [`BodyStructure`] whose strings
+/// are positions in one buffer, its slice of the response (plus, rarely, a copy holding
+/// strings that needed unescaping), and whose parts sit in one table.
 pub(crate) fn body(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
-    c.open()?;
-    c.sp();
-    let b = if c.peek() == Some(b'(') {
-        multipart(c)?
-    } else {
-        single(c)?
+    let mut b = BodyBuilder {
+        sb: SpanBuilder {
+            base: c.pos,
+            extra: Vec::new(),
+        },
+        nodes: Vec::with_capacity(4),
+        pool: Vec::with_capacity(8),
+        rare: None,
     };
-    c.close()?;
-    Ok(b)
+    b.body(c)?;
+    let BodyBuilder {
+        sb,
+        mut nodes,
+        mut pool,
+        rare,
+    } = b;
+    let len = c.pos - sb.base;
+    if len + sb.extra.len() >= EXTRA as usize {
+        return Err(c.err(ParseErrorKind::TooManyItems));
+    }
+    let raw = if sb.extra.is_empty() {
+        c.buf.slice(sb.base..c.pos)
+    } else {
+        let mut v = Vec::with_capacity(len + sb.extra.len());
+        v.extend_from_slice(&c.buf[sb.base..c.pos]);
+        v.extend_from_slice(&sb.extra);
+        let fix = |s: &mut Span| {
+            if s.start != u32::MAX && s.start & EXTRA != 0 {
+                s.start = (s.start & !EXTRA) + len as u32;
+            }
+        };
+        nodes.iter_mut().flat_map(|n| n.s.iter_mut()).for_each(fix);
+        pool.iter_mut().for_each(fix);
+        Bytes::from(v)
+    };
+    Ok(BodyStructure {
+        raw,
+        nodes,
+        pool,
+        rare,
+    })
 }
 
-fn multipart(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
-    let mut m = Box::<MultiPart>::default();
-    while c.peek() == Some(b'(') {
-        if m.parts.len() >= 10_000 {
-            return Err(c.err(ParseErrorKind::TooManyItems));
+/// Parses a body structure from its IMAP syntax (for [`BodyStructure::parse`]).
+pub(crate) fn parse_body_structure(s: &[u8]) -> Result<BodyStructure, ParseError> {
+    let b = Bytes::copy_from_slice(s);
+    let limits = Limits::default();
+    let mut c = Cursor::new(&b, &[], &limits);
+    let r = body(&mut c).and_then(|bs| {
+        if c.pos != b.len() {
+            Err(c.expected("end of body structure"))
+        } else {
+            Ok(bs)
         }
-        m.parts.push(body(c)?);
+    });
+    r.map_err(|PErr { kind, pos }| ParseError::new(kind, &b, pos))
+}
+
+struct BodyBuilder {
+    sb: SpanBuilder,
+    nodes: Vec<Node>,
+    pool: Vec<Span>,
+    rare: Option<Box<Rare>>,
+}
+
+impl BodyBuilder {
+    #[inline(always)]
+    fn span(&mut self, c: &mut Cursor<'_>) -> PResult<Span> {
+        self.sb.span(c)
+    }
+
+    /// The bytes of a span made by [`span`](Self::span) while building.
+    fn text<'b>(&'b self, c: &'b Cursor<'_>, s: Span) -> &'b [u8] {
+        if s.start == u32::MAX {
+            &[]
+        } else if s.start & EXTRA != 0 {
+            let a = (s.start & !EXTRA) as usize;
+            &self.sb.extra[a..a + s.len as usize]
+        } else {
+            let a = self.sb.base + s.start as usize;
+            &c.buf[a..a + s.len as usize]
+        }
+    }
+
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Default::default)
+    }
+
+    fn body(&mut self, c: &mut Cursor<'_>) -> PResult<()> {
+        c.open()?;
         c.sp();
+        if c.peek() == Some(b'(') {
+            self.multipart(c)?;
+        } else {
+            self.single(c)?;
+        }
+        c.close()
     }
-    m.subtype = c.string_common()?;
-    c.sp();
-    if !more(c) {
-        return Ok(BodyStructure::Multipart(m));
-    }
-    m.params = params(c)?;
-    c.sp();
-    if more(c) {
-        m.disposition = disposition(c)?;
+
+    fn multipart(&mut self, c: &mut Cursor<'_>) -> PResult<()> {
+        let i = self.nodes.len();
+        self.nodes.push(Node::EMPTY);
+        let mut n = Node::EMPTY;
+        n.flags = MULTI;
+        let mut count = 0;
+        while c.peek() == Some(b'(') {
+            if count >= 10_000 {
+                return Err(c.err(ParseErrorKind::TooManyItems));
+            }
+            self.body(c)?;
+            count += 1;
+            c.sp();
+        }
+        n.s[SUBTYPE] = self.span(c)?;
         c.sp();
         if more(c) {
-            m.language = language(c)?;
+            n.params = self.params(c)?;
             c.sp();
             if more(c) {
-                m.location = c.nstring()?;
-                m.extensions = extensions(c)?;
+                self.disposition(c, &mut n)?;
+                c.sp();
+                if more(c) {
+                    n.language = self.language(c)?;
+                    c.sp();
+                    if more(c) {
+                        n.s[LOCATION] = self.span(c)?;
+                        self.extensions(c, &mut n)?;
+                    }
+                }
             }
         }
+        n.end = self.nodes.len() as u32;
+        self.nodes[i] = n;
+        Ok(())
     }
-    Ok(BodyStructure::Multipart(m))
+
+    fn single(&mut self, c: &mut Cursor<'_>) -> PResult<()> {
+        let i = self.nodes.len();
+        self.nodes.push(Node::EMPTY);
+        let mut n = Node::EMPTY;
+        n.s[MEDIA_TYPE] = self.span(c)?;
+        c.sp();
+        n.s[SUBTYPE] = self.span(c)?;
+        c.sp();
+        n.params = self.params(c)?;
+        c.sp();
+        n.s[ID] = self.span(c)?;
+        c.sp();
+        n.s[DESCRIPTION] = self.span(c)?;
+        c.sp();
+        n.s[ENCODING] = self.span(c)?;
+        c.sp();
+        n.size = c.number64()?;
+        let media_type = self.text(c, n.s[MEDIA_TYPE]);
+        let subtype = self.text(c, n.s[SUBTYPE]);
+        let is_text = media_type.eq_ignore_ascii_case(b"TEXT");
+        let is_msg = media_type.eq_ignore_ascii_case(b"MESSAGE")
+            && (subtype.eq_ignore_ascii_case(b"RFC822") || subtype.eq_ignore_ascii_case(b"GLOBAL"));
+        c.sp();
+        if is_msg && c.peek() == Some(b'(') {
+            let env = envelope(c)?;
+            c.sp();
+            self.body(c)?;
+            c.sp();
+            n.lines = c.number64()?;
+            n.flags |= HAS_LINES;
+            let r = self.rare();
+            n.msg = r.msgs.len() as u32;
+            r.msgs.push(*env);
+        } else if is_text {
+            // Lenient: some servers omit the line count.
+            if c.peek().is_some_and(|b| b.is_ascii_digit()) {
+                n.lines = c.number64()?;
+                n.flags |= HAS_LINES;
+            }
+        }
+        c.sp();
+        if more(c) {
+            n.s[MD5] = self.span(c)?;
+            c.sp();
+            if more(c) {
+                self.disposition(c, &mut n)?;
+                c.sp();
+                if more(c) {
+                    n.language = self.language(c)?;
+                    c.sp();
+                    if more(c) {
+                        n.s[LOCATION] = self.span(c)?;
+                        self.extensions(c, &mut n)?;
+                    }
+                }
+            }
+        }
+        n.end = self.nodes.len() as u32;
+        self.nodes[i] = n;
+        Ok(())
+    }
+
+    /// `body-fld-param = "(" string SP string *(SP string SP string) ")" / nil`
+    fn params(&mut self, c: &mut Cursor<'_>) -> PResult<Range> {
+        let start = self.pool.len() as u32;
+        if c.eat_keyword(b"NIL") {
+            return Ok(Range { start, end: start });
+        }
+        c.open()?;
+        let mut count = 0;
+        loop {
+            c.sp();
+            if c.peek() == Some(b')') {
+                break;
+            }
+            if count >= c.max_list_items() {
+                return Err(c.err(ParseErrorKind::TooManyItems));
+            }
+            let k = self.span(c)?;
+            c.sp();
+            let v = self.span(c)?;
+            self.pool.push(k);
+            self.pool.push(v);
+            count += 1;
+        }
+        c.close()?;
+        Ok(Range {
+            start,
+            end: self.pool.len() as u32,
+        })
+    }
+
+    fn disposition(&mut self, c: &mut Cursor<'_>, n: &mut Node) -> PResult<()> {
+        if c.eat_keyword(b"NIL") {
+            return Ok(());
+        }
+        n.flags |= HAS_DISP;
+        // Lenient: a bare string instead of a list (seen from some Exchange versions).
+        if c.peek() == Some(b'"') {
+            n.s[DISP_KIND] = self.span(c)?;
+            return Ok(());
+        }
+        c.open()?;
+        c.sp();
+        n.s[DISP_KIND] = self.span(c)?;
+        c.sp();
+        if c.peek() != Some(b')') {
+            n.disp_params = self.params(c)?;
+        }
+        c.close()
+    }
+
+    fn language(&mut self, c: &mut Cursor<'_>) -> PResult<Range> {
+        let start = self.pool.len() as u32;
+        if c.peek() == Some(b'(') {
+            c.open()?;
+            let mut count = 0;
+            loop {
+                c.sp();
+                if c.peek() == Some(b')') {
+                    break;
+                }
+                if count >= c.max_list_items() {
+                    return Err(c.err(ParseErrorKind::TooManyItems));
+                }
+                let s = self.span(c)?;
+                self.pool.push(s);
+                count += 1;
+            }
+            c.close()?;
+        } else {
+            let s = self.span(c)?;
+            if s != Span::NIL {
+                self.pool.push(s);
+            }
+        }
+        Ok(Range {
+            start,
+            end: self.pool.len() as u32,
+        })
+    }
+
+    fn extensions(&mut self, c: &mut Cursor<'_>, n: &mut Node) -> PResult<()> {
+        let v = extensions(c)?;
+        if !v.is_empty() {
+            let r = self.rare();
+            n.ext = r.exts.len() as u32;
+            r.exts.push(v);
+        }
+        Ok(())
+    }
 }
 
 fn more(c: &Cursor<'_>) -> bool {
     !matches!(c.peek(), Some(b')') | None)
-}
-
-fn single(c: &mut Cursor<'_>) -> PResult<BodyStructure> {
-    let mut p = Box::<SinglePart>::default();
-    p.media_type = c.string_common()?;
-    c.sp();
-    p.subtype = c.string_common()?;
-    c.sp();
-    p.params = params(c)?;
-    c.sp();
-    p.id = c.nstring()?;
-    c.sp();
-    p.description = c.nstring()?;
-    c.sp();
-    p.encoding = c.string_common()?;
-    c.sp();
-    p.size = c.number64()?;
-    let is_msg = p.media_type.eq_ignore_ascii_case(b"MESSAGE")
-        && (p.subtype.eq_ignore_ascii_case(b"RFC822") || p.subtype.eq_ignore_ascii_case(b"GLOBAL"));
-    c.sp();
-    if is_msg && c.peek() == Some(b'(') {
-        let env = envelope(c)?;
-        c.sp();
-        let inner = body(c)?;
-        c.sp();
-        p.lines = Some(c.number64()?);
-        p.message = Some(Box::new((*env, inner)));
-    } else if p.media_type.eq_ignore_ascii_case(b"TEXT") {
-        // Lenient: some servers omit the line count.
-        if c.peek().is_some_and(|b| b.is_ascii_digit()) {
-            p.lines = Some(c.number64()?);
-        }
-    }
-    c.sp();
-    if more(c) {
-        p.md5 = c.nstring()?;
-        c.sp();
-        if more(c) {
-            p.disposition = disposition(c)?;
-            c.sp();
-            if more(c) {
-                p.language = language(c)?;
-                c.sp();
-                if more(c) {
-                    p.location = c.nstring()?;
-                    p.extensions = extensions(c)?;
-                }
-            }
-        }
-    }
-    Ok(BodyStructure::Single(p))
-}
-
-/// `body-fld-param = "(" string SP string *(SP string SP string) ")" / nil`
-fn params(c: &mut Cursor<'_>) -> PResult<Vec<(Bytes, Bytes)>> {
-    c.pairs(true, |c| c.string_common(), |c| c.string_common())
-}
-
-fn disposition(c: &mut Cursor<'_>) -> PResult<Option<Disposition>> {
-    if c.eat_keyword(b"NIL") {
-        return Ok(None);
-    }
-    // Lenient: a bare string instead of a list (seen from some Exchange versions).
-    if c.peek() == Some(b'"') {
-        let kind = c.string_common()?;
-        return Ok(Some(Disposition {
-            kind,
-            params: Vec::new(),
-        }));
-    }
-    c.open()?;
-    c.sp();
-    let kind = c.string_common()?;
-    c.sp();
-    let params = if c.peek() == Some(b')') {
-        Vec::new()
-    } else {
-        params(c)?
-    };
-    c.close()?;
-    Ok(Some(Disposition { kind, params }))
-}
-
-fn language(c: &mut Cursor<'_>) -> PResult<Vec<Bytes>> {
-    if c.peek() == Some(b'(') {
-        c.list(false, |c| c.string_common())
-    } else {
-        Ok(c.nstring()?.into_iter().collect())
-    }
 }
 
 fn extensions(c: &mut Cursor<'_>) -> PResult<Vec<BodyExtension>> {

@@ -69,33 +69,6 @@ fn find_quote_end(s: &[u8]) -> Option<usize> {
     memchr::memchr3(b'"', b'\\', b'\n', &s[i..]).map(|p| p + i)
 }
 
-/// Words that make up most of every BODYSTRUCTURE, in the spellings servers use.
-fn common_word(s: &[u8]) -> Option<&'static [u8]> {
-    macro_rules! words {
-        ($($w:literal)*) => {
-            match s {
-                $(w if w == $w => Some($w),)*
-                _ => None,
-            }
-        };
-    }
-    if s.len() > 16 {
-        return None;
-    }
-    words! {
-        b"text" b"TEXT" b"plain" b"PLAIN" b"html" b"HTML" b"multipart" b"MULTIPART"
-        b"mixed" b"MIXED" b"alternative" b"ALTERNATIVE" b"related" b"RELATED"
-        b"application" b"APPLICATION" b"image" b"IMAGE" b"message" b"MESSAGE"
-        b"rfc822" b"RFC822" b"octet-stream" b"OCTET-STREAM" b"pdf" b"PDF" b"png" b"PNG"
-        b"jpeg" b"JPEG" b"7bit" b"7BIT" b"8bit" b"8BIT" b"base64" b"BASE64"
-        b"quoted-printable" b"QUOTED-PRINTABLE" b"binary" b"BINARY"
-        b"charset" b"CHARSET" b"us-ascii" b"US-ASCII" b"utf-8" b"UTF-8" b"iso-8859-1"
-        b"ISO-8859-1" b"boundary" b"BOUNDARY" b"name" b"NAME" b"filename" b"FILENAME"
-        b"attachment" b"ATTACHMENT" b"inline" b"INLINE" b"format" b"flowed" b"delsp"
-        b"en" b"de" b"size"
-    }
-}
-
 /// Cursor over one framed response (its line(s) and literals).
 pub(crate) struct Cursor<'a> {
     pub(crate) buf: &'a Bytes,
@@ -436,22 +409,6 @@ impl<'a> Cursor<'a> {
             StrData::Bytes(b) => Ok(b),
             StrData::Streamed(_) => Err(self.err(ParseErrorKind::UnexpectedStreamedLiteral)),
         }
-    }
-
-    /// `string` for the small vocabulary of body structures (media types, encodings,
-    /// parameter names, dispositions): a common value comes back as a static `Bytes` (no
-    /// reference count to update, spelled exactly as the server sent it); anything else as
-    /// [`string`](Self::string).
-    #[inline]
-    pub(crate) fn string_common(&mut self) -> PResult<Bytes> {
-        let save = self.pos;
-        if let Some(s) = self.quoted_plain() {
-            if let Some(st) = common_word(s) {
-                return Ok(Bytes::from_static(st));
-            }
-        }
-        self.pos = save;
-        self.string()
     }
 
     /// `nstring` as a position in the buffer when its bytes are there unchanged (quoted

@@ -30,6 +30,7 @@ use bytes::{Bytes, BytesMut};
 
 use crate::types::{Response, Tag};
 
+pub(crate) use self::body::parse_body_structure;
 pub(crate) use self::cursor::Cursor;
 pub use self::fetch::parse_section_spec;
 

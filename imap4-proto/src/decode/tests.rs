@@ -685,27 +685,36 @@ fn fetch_envelope_subject_literal_and_8bit() {
 #[test]
 fn fetch_bodystructure_rfc3501_examples() {
     let f = fetch("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n");
-    let BodyStructure::Single(p) = f.body_structure().unwrap() else {
+    let BodyPart::Single(p) = f.body_structure().unwrap().root() else {
         panic!()
     };
     assert_eq!(p.mime_type(), "text/plain");
-    assert_eq!(p.param("charset"), Some(&b("US-ASCII")));
-    assert_eq!((p.size, p.lines), (3028, Some(92)));
+    assert_eq!(p.param("charset"), Some(&b"US-ASCII"[..]));
+    assert_eq!((p.size(), p.lines()), (3028, Some(92)));
 
     let f = fetch(concat!(
         "* 2 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 1152 23)",
         "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") ",
         "\"<960723163407.20117h@cac.washington.edu>\" \"Compiler diff\" \"BASE64\" 4554 73) \"MIXED\"))\r\n"
     ));
-    let BodyStructure::Multipart(m) = f.body_structure().unwrap() else {
+    let BodyPart::Multipart(m) = f.body_structure().unwrap().root() else {
         panic!()
     };
-    assert_eq!(m.subtype, b("MIXED"));
-    assert_eq!(m.parts.len(), 2);
+    assert_eq!(m.subtype(), b"MIXED");
+    assert_eq!(m.parts().count(), 2);
     let bs = f.body_structure().unwrap();
     let parts = bs.parts();
     assert_eq!(parts[1].0, vec![2]);
-    assert_eq!(parts[1].1.description, Some(b("Compiler diff")));
+    assert_eq!(parts[1].1.description(), Some(&b"Compiler diff"[..]));
+    assert_eq!(
+        parts[1].1.id(),
+        Some(&b"<960723163407.20117h@cac.washington.edu>"[..])
+    );
+    assert_eq!(parts[1].1.encoding(), b"BASE64");
+    assert_eq!(
+        parts[1].1.params().collect::<Vec<_>>(),
+        [(&b"CHARSET"[..], &b"US-ASCII"[..]), (b"NAME", b"cc.diff")]
+    );
 }
 
 #[test]
@@ -718,22 +727,29 @@ fn fetch_bodystructure_full_extension_data() {
         " \"mixed\" (\"boundary\" \"b1\") NIL \"en\" NIL))\r\n"
     ));
     let bs = f.body_structure().unwrap();
-    let BodyStructure::Multipart(m) = bs else {
+    let BodyPart::Multipart(m) = bs.root() else {
         panic!()
     };
-    assert_eq!(m.params, vec![(b("boundary"), b("b1"))]);
-    assert_eq!(m.language, vec![b("en")]);
+    assert_eq!(
+        m.params().collect::<Vec<_>>(),
+        [(&b"boundary"[..], &b"b1"[..])]
+    );
+    assert_eq!(m.language().collect::<Vec<_>>(), [b"en"]);
+    assert!(m.disposition().is_none() && m.location().is_none());
     let att = bs.attachments();
     assert_eq!(att.len(), 1);
     let (sec, p) = &att[0];
     assert_eq!(sec, &vec![3]);
-    assert_eq!(p.filename(), Some(&b("r.pdf")));
-    assert_eq!(p.md5, Some(b("md5sum")));
-    assert_eq!(p.language, vec![b("en"), b("de")]);
-    assert_eq!(p.location, Some(b("http://x/loc")));
+    assert_eq!(p.filename(), Some(&b"r.pdf"[..]));
+    assert_eq!(p.md5(), Some(&b"md5sum"[..]));
+    let d = p.disposition().unwrap();
+    assert_eq!(d.kind(), b"attachment");
+    assert_eq!(d.param("SIZE"), Some(&b"3000"[..]));
+    assert_eq!(p.language().collect::<Vec<_>>(), [b"en", b"de"]);
+    assert_eq!(p.location(), Some(&b"http://x/loc"[..]));
     assert_eq!(
-        p.extensions,
-        vec![
+        p.extensions(),
+        [
             BodyExtension::Number(42),
             BodyExtension::List(vec![
                 BodyExtension::NString(Some(b("x"))),
@@ -743,7 +759,7 @@ fn fetch_bodystructure_full_extension_data() {
     );
     let (tsec, tp) = bs.text_part(false).unwrap();
     assert_eq!(tsec, vec![1]);
-    assert_eq!(tp.subtype, b("plain"));
+    assert_eq!(tp.subtype(), b"plain");
     assert_eq!(bs.text_part(true).unwrap().0, vec![2]);
 }
 
@@ -759,32 +775,37 @@ fn fetch_bodystructure_message_rfc822() {
     let bs = f.body_structure().unwrap();
     let secs: Vec<Vec<u32>> = bs.parts().into_iter().map(|(s, _)| s).collect();
     assert_eq!(secs, vec![vec![1], vec![2], vec![2, 1], vec![2, 2]]);
-    let BodyStructure::Multipart(m) = bs else {
+    let BodyPart::Multipart(m) = bs.root() else {
         panic!()
     };
-    let BodyStructure::Single(msg) = &m.parts[1] else {
+    let Some(BodyPart::Single(msg)) = m.parts().nth(1) else {
         panic!()
     };
-    let (env, _) = &**msg.message.as_ref().unwrap();
+    let (env, inner) = msg.message().unwrap();
     assert_eq!(env.subject(), Some(&b"inner"[..]));
-    assert_eq!(msg.lines, Some(20));
+    let BodyPart::Multipart(inner) = inner else {
+        panic!()
+    };
+    assert_eq!(inner.parts().count(), 2);
+    assert_eq!(msg.lines(), Some(20));
+    assert_eq!(msg.size(), 500);
 }
 
 #[test]
 fn fetch_bodystructure_lenient_nil_strings() {
     // Exchange/Outlook.com: NIL where the grammar wants a string (body subtype, encoding).
     let f = fetch("* 1 FETCH (BODYSTRUCTURE (\"application\" NIL NIL NIL NIL NIL 12))\r\n");
-    let BodyStructure::Single(p) = f.body_structure().unwrap() else {
+    let BodyPart::Single(p) = f.body_structure().unwrap().root() else {
         panic!()
     };
-    assert_eq!(p.subtype, b(""));
-    assert_eq!(p.size, 12);
+    assert_eq!(p.subtype(), b"");
+    assert_eq!(p.size(), 12);
     // A text part without the line count (seen from some Domino versions).
     let f = fetch("* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 12))\r\n");
-    let BodyStructure::Single(p) = f.body_structure().unwrap() else {
+    let BodyPart::Single(p) = f.body_structure().unwrap().root() else {
         panic!()
     };
-    assert_eq!(p.lines, None);
+    assert_eq!(p.lines(), None);
 }
 
 #[test]
@@ -1304,4 +1325,28 @@ fn key_value_lists_are_limited_too() {
         };
         assert_eq!(m.error.kind, ParseErrorKind::TooManyItems);
     }
+}
+
+#[test]
+fn bodystructure_escapes_literals_and_sharing() {
+    // Strings that needed unescaping live after the response's bytes in the shared buffer.
+    let bs = BodyStructure::parse(
+        b"(\"text\" {5}\r\nplain (\"name\" \"a\\\"b.txt\" \"x\" NIL) \"<i\\\\d>\" NIL \"7bit\" 10 1 NIL (\"attachment\" (\"filename\" \"q\\\"\")) (\"en\" NIL) NIL)",
+    )
+    .unwrap();
+    let p = bs.as_single().unwrap();
+    assert!(!bs.is_multipart() && bs.as_multipart().is_none());
+    assert_eq!(p.subtype(), b"plain");
+    assert_eq!(
+        p.params().collect::<Vec<_>>(),
+        [(&b"name"[..], &b"a\"b.txt"[..]), (b"x", b"")]
+    );
+    assert_eq!(p.id(), Some(&b"<i\\d>"[..]));
+    assert_eq!(p.filename(), Some(&b"q\""[..]));
+    assert_eq!(p.language().collect::<Vec<_>>(), [&b"en"[..], b""]);
+    assert_eq!(bs.share(p.encoding()), b("7bit"));
+    assert_eq!(bs.clone(), bs);
+    assert!(format!("{bs:?}").contains("\"a\\\"b.txt\""));
+    let e = BodyStructure::parse(b"(\"text\" \"plain\" NIL NIL NIL \"7bit\" 1) x").unwrap_err();
+    assert_eq!(e.kind, ParseErrorKind::Expected("end of body structure"));
 }

@@ -1,75 +1,121 @@
+use std::fmt;
+
 use bytes::Bytes;
 
+use super::envelope::Span;
 use super::Envelope;
 
 /// A message's MIME structure (RFC 3501 7.4.2 BODYSTRUCTURE, RFC 9051 7.5.2).
-#[derive(Debug, Clone, PartialEq)]
-pub enum BodyStructure {
-    /// A leaf part: text, any basic type, or an encapsulated `message/rfc822`.
-    Single(Box<SinglePart>),
-    /// A `multipart/*` part.
-    Multipart(Box<MultiPart>),
+///
+/// Like an [`Envelope`], a body structure keeps all its strings in one shared buffer
+/// (usually a slice of the response it came from) and its parts in one table, so parsing
+/// one costs a couple of allocations however many parts the message has. Read it through
+/// views: [`root`](Self::root) gives the top part as a [`BodyPart`] (a [`SinglePart`] or a
+/// [`MultiPart`]); [`parts`](Self::parts), [`text_part`](Self::text_part) and
+/// [`attachments`](Self::attachments) find leaf parts with their section numbers.
+///
+/// [`BodyStructure::parse`] builds one from its IMAP syntax (handy in tests).
+///
+/// ```
+/// use imap4_proto::{BodyPart, BodyStructure};
+/// let bs = BodyStructure::parse(concat!(
+///     r#"(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 120 4)"#,
+///     r#"("APPLICATION" "PDF" ("NAME" "r.pdf") NIL NIL "BASE64" 4000) "MIXED")"#
+/// ).as_bytes()).unwrap();
+/// let BodyPart::Multipart(m) = bs.root() else { panic!() };
+/// assert_eq!(m.subtype(), b"MIXED");
+/// assert_eq!(m.parts().count(), 2);
+/// let (section, text) = bs.text_part(false).unwrap();
+/// assert_eq!((section, text.mime_type()), (vec![1], "text/plain".to_string()));
+/// assert_eq!(text.param("charset"), Some(&b"utf-8"[..]));
+/// assert_eq!(text.lines(), Some(4));
+/// let atts = bs.attachments();
+/// assert_eq!(atts[0].0, vec![2]);
+/// assert_eq!(atts[0].1.filename(), Some(&b"r.pdf"[..]));
+/// ```
+#[derive(Clone)]
+pub struct BodyStructure {
+    pub(crate) raw: Bytes,
+    /// The parts in pre-order; `nodes[0]` is the root.
+    pub(crate) nodes: Vec<Node>,
+    /// Parameter pairs and language values, referred to by the nodes' ranges.
+    pub(crate) pool: Vec<Span>,
+    /// Encapsulated messages' envelopes and extension data (absent from most messages).
+    pub(crate) rare: Option<Box<Rare>>,
 }
 
-/// A non-multipart body part.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SinglePart {
-    /// Media type (`TEXT`, `IMAGE`, `MESSAGE`, ...), as sent.
-    pub media_type: Bytes,
-    /// Media subtype (`PLAIN`, `HTML`, `RFC822`, ...), as sent.
-    pub subtype: Bytes,
-    /// Content-Type parameters (`charset`, `name`, ...).
-    pub params: Vec<(Bytes, Bytes)>,
-    /// Content-ID.
-    pub id: Option<Bytes>,
-    /// Content-Description.
-    pub description: Option<Bytes>,
-    /// Content-Transfer-Encoding (`7BIT`, `BASE64`, `QUOTED-PRINTABLE`, ...).
-    pub encoding: Bytes,
-    /// Size in bytes of the encoded body.
-    pub size: u64,
-    /// Line count (text parts and message/rfc822).
-    pub lines: Option<u64>,
-    /// The encapsulated message of a `message/rfc822` (or `message/global`) part.
-    pub message: Option<Box<(Envelope, BodyStructure)>>,
-    /// Content-MD5 (BODYSTRUCTURE extension data).
-    pub md5: Option<Bytes>,
-    /// Content-Disposition.
-    pub disposition: Option<Disposition>,
-    /// Content-Language values.
-    pub language: Vec<Bytes>,
-    /// Content-Location.
-    pub location: Option<Bytes>,
-    /// Extension data after the known fields, kept as sent.
-    pub extensions: Vec<BodyExtension>,
+/// The parts of a [`BodyStructure`] that most messages do not have.
+#[derive(Clone, Default)]
+pub(crate) struct Rare {
+    pub(crate) msgs: Vec<Envelope>,
+    pub(crate) exts: Vec<Vec<BodyExtension>>,
 }
 
-/// A multipart body part.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MultiPart {
-    /// The child parts (section numbers 1, 2, ...).
-    pub parts: Vec<BodyStructure>,
-    /// Subtype (`MIXED`, `ALTERNATIVE`, `RELATED`, ...).
-    pub subtype: Bytes,
-    /// Content-Type parameters (`boundary`, ...).
-    pub params: Vec<(Bytes, Bytes)>,
-    /// Content-Disposition.
-    pub disposition: Option<Disposition>,
-    /// Content-Language values.
-    pub language: Vec<Bytes>,
-    /// Content-Location.
-    pub location: Option<Bytes>,
-    /// Extension data after the known fields, kept as sent.
-    pub extensions: Vec<BodyExtension>,
+/// A range of [`BodyStructure::pool`].
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Range {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
 }
 
-/// A Content-Disposition (`attachment; filename=...`).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Disposition {
-    /// `attachment`, `inline`, ...
-    pub kind: Bytes,
-    /// Its parameters.
-    pub params: Vec<(Bytes, Bytes)>,
+/// Index of each string in [`Node::s`].
+pub(crate) const MEDIA_TYPE: usize = 0;
+pub(crate) const SUBTYPE: usize = 1;
+pub(crate) const ID: usize = 2;
+pub(crate) const DESCRIPTION: usize = 3;
+pub(crate) const ENCODING: usize = 4;
+pub(crate) const MD5: usize = 5;
+pub(crate) const LOCATION: usize = 6;
+pub(crate) const DISP_KIND: usize = 7;
+
+/// [`Node::flags`] bits.
+pub(crate) const MULTI: u8 = 1;
+pub(crate) const HAS_DISP: u8 = 2;
+pub(crate) const HAS_LINES: u8 = 4;
+
+/// No index (`Node::ext`, `Node::msg`).
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// One part of a body structure.
+#[derive(Clone)]
+pub(crate) struct Node {
+    pub(crate) s: [Span; 8],
+    pub(crate) params: Range,
+    pub(crate) disp_params: Range,
+    pub(crate) language: Range,
+    pub(crate) size: u64,
+    pub(crate) lines: u64,
+    /// One past the last node of this part's subtree.
+    pub(crate) end: u32,
+    /// Index in `Rare::exts`, or `NONE`.
+    pub(crate) ext: u32,
+    /// Index in `Rare::msgs`, or `NONE`.
+    pub(crate) msg: u32,
+    pub(crate) flags: u8,
+}
+
+impl Node {
+    pub(crate) const EMPTY: Node = Node {
+        s: [Span::NIL; 8],
+        params: Range { start: 0, end: 0 },
+        disp_params: Range { start: 0, end: 0 },
+        language: Range { start: 0, end: 0 },
+        size: 0,
+        lines: 0,
+        end: 0,
+        ext: NONE,
+        msg: NONE,
+        flags: 0,
+    };
+}
+
+#[inline]
+fn get(raw: &[u8], s: Span) -> Option<&[u8]> {
+    if s.start == u32::MAX {
+        return None;
+    }
+    let a = s.start as usize;
+    raw.get(a..a + s.len as usize)
 }
 
 /// Unknown body extension data (RFC 3501 `body-extension`).
@@ -83,87 +129,300 @@ pub enum BodyExtension {
     List(Vec<BodyExtension>),
 }
 
-fn param<'a>(params: &'a [(Bytes, Bytes)], name: &str) -> Option<&'a Bytes> {
-    params
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name.as_bytes()))
-        .map(|(_, v)| v)
+/// A part of a [`BodyStructure`], borrowed from it.
+#[derive(Clone, Copy, PartialEq)]
+pub enum BodyPart<'a> {
+    /// A leaf part: text, any basic type, or an encapsulated `message/rfc822`.
+    Single(SinglePart<'a>),
+    /// A `multipart/*` part.
+    Multipart(MultiPart<'a>),
 }
 
-impl SinglePart {
-    /// `type/subtype` in lower case.
-    pub fn mime_type(&self) -> String {
-        format!(
-            "{}/{}",
-            String::from_utf8_lossy(&self.media_type),
-            String::from_utf8_lossy(&self.subtype)
-        )
-        .to_ascii_lowercase()
-    }
-    /// A Content-Type parameter, by case-insensitive name.
-    pub fn param(&self, name: &str) -> Option<&Bytes> {
-        param(&self.params, name)
-    }
-    /// The file name: the disposition's `filename`, else the type's `name`.
-    pub fn filename(&self) -> Option<&Bytes> {
-        self.disposition
-            .as_ref()
-            .and_then(|d| param(&d.params, "filename"))
-            .or_else(|| self.param("name"))
-    }
-    /// Whether the part is an attachment: disposition `attachment`, or a non-text part with a
-    /// file name.
-    pub fn is_attachment(&self) -> bool {
-        match &self.disposition {
-            Some(d) if d.kind.eq_ignore_ascii_case(b"attachment") => true,
-            Some(d) if d.kind.eq_ignore_ascii_case(b"inline") => {
-                self.filename().is_some() && !self.media_type.eq_ignore_ascii_case(b"text")
-            }
-            _ => self.filename().is_some() && !self.media_type.eq_ignore_ascii_case(b"text"),
+impl fmt::Debug for BodyPart<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyPart::Single(p) => f.debug_tuple("Single").field(p).finish(),
+            BodyPart::Multipart(m) => f.debug_tuple("Multipart").field(m).finish(),
         }
     }
 }
 
+/// A non-multipart body part, borrowed from its [`BodyStructure`]. Strings the grammar
+/// requires (type, subtype, encoding, parameters) read as empty when a server sent NIL.
+#[derive(Clone, Copy)]
+pub struct SinglePart<'a> {
+    bs: &'a BodyStructure,
+    i: usize,
+}
+
+/// A `multipart/*` body part, borrowed from its [`BodyStructure`].
+#[derive(Clone, Copy)]
+pub struct MultiPart<'a> {
+    bs: &'a BodyStructure,
+    i: usize,
+}
+
+/// A Content-Disposition (`attachment; filename=...`), borrowed from its
+/// [`BodyStructure`].
+#[derive(Clone, Copy)]
+pub struct Disposition<'a> {
+    raw: &'a [u8],
+    kind: Span,
+    params: &'a [Span],
+}
+
+/// Content-Type or Content-Disposition parameters: `(name, value)` pairs in server order.
+#[derive(Clone)]
+pub struct Params<'a> {
+    raw: &'a [u8],
+    spans: std::slice::ChunksExact<'a, Span>,
+}
+
+/// Content-Language values, in server order.
+#[derive(Clone)]
+pub struct Languages<'a> {
+    raw: &'a [u8],
+    spans: std::slice::Iter<'a, Span>,
+}
+
+impl<'a> Params<'a> {
+    fn new(raw: &'a [u8], spans: &'a [Span]) -> Self {
+        Params {
+            raw,
+            spans: spans.chunks_exact(2),
+        }
+    }
+}
+
+impl<'a> Iterator for Params<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let kv = self.spans.next()?;
+        Some((
+            get(self.raw, kv[0]).unwrap_or_default(),
+            get(self.raw, kv[1]).unwrap_or_default(),
+        ))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.spans.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Params<'_> {}
+
+impl fmt::Debug for Params<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.clone().map(|(k, v)| (Lossy(k), Lossy(v))))
+            .finish()
+    }
+}
+
+impl<'a> Iterator for Languages<'a> {
+    type Item = &'a [u8];
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.spans.next()?;
+        Some(get(self.raw, *s).unwrap_or_default())
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.spans.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Languages<'_> {}
+
+impl fmt::Debug for Languages<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.clone().map(Lossy)).finish()
+    }
+}
+
+fn find_param<'a>(mut params: Params<'a>, name: &str) -> Option<&'a [u8]> {
+    params
+        .find(|(k, _)| k.eq_ignore_ascii_case(name.as_bytes()))
+        .map(|(_, v)| v)
+}
+
+struct Lossy<'a>(&'a [u8]);
+impl fmt::Debug for Lossy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(self.0))
+    }
+}
+
+struct OptLossy<'a>(Option<&'a [u8]>);
+impl fmt::Debug for OptLossy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            None => f.write_str("None"),
+            Some(b) => write!(f, "Some({:?})", String::from_utf8_lossy(b)),
+        }
+    }
+}
+
+impl<'a> Disposition<'a> {
+    /// `attachment`, `inline`, ...
+    pub fn kind(&self) -> &'a [u8] {
+        get(self.raw, self.kind).unwrap_or_default()
+    }
+    /// Its parameters (`filename`, `size`, ...).
+    pub fn params(&self) -> Params<'a> {
+        Params::new(self.raw, self.params)
+    }
+    /// A parameter, by case-insensitive name.
+    pub fn param(&self, name: &str) -> Option<&'a [u8]> {
+        find_param(self.params(), name)
+    }
+}
+
+impl PartialEq for Disposition<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        self.kind() == o.kind() && self.params().eq(o.params())
+    }
+}
+
+impl fmt::Debug for Disposition<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Disposition")
+            .field("kind", &Lossy(self.kind()))
+            .field("params", &self.params())
+            .finish()
+    }
+}
+
+/// Accessors shared by single and multipart parts.
 impl BodyStructure {
+    #[inline]
+    fn node(&self, i: usize) -> &Node {
+        &self.nodes[i]
+    }
+    #[inline]
+    fn str(&self, i: usize, f: usize) -> Option<&[u8]> {
+        get(&self.raw, self.nodes[i].s[f])
+    }
+    fn pool(&self, r: Range) -> &[Span] {
+        self.pool
+            .get(r.start as usize..r.end as usize)
+            .unwrap_or_default()
+    }
+    fn params_of(&self, i: usize) -> Params<'_> {
+        Params::new(&self.raw, self.pool(self.node(i).params))
+    }
+    fn disposition_of(&self, i: usize) -> Option<Disposition<'_>> {
+        let n = self.node(i);
+        (n.flags & HAS_DISP != 0).then(|| Disposition {
+            raw: &self.raw,
+            kind: n.s[DISP_KIND],
+            params: self.pool(n.disp_params),
+        })
+    }
+    fn language_of(&self, i: usize) -> Languages<'_> {
+        Languages {
+            raw: &self.raw,
+            spans: self.pool(self.node(i).language).iter(),
+        }
+    }
+    fn extensions_of(&self, i: usize) -> &[BodyExtension] {
+        let e = self.node(i).ext;
+        match &self.rare {
+            Some(r) if e != NONE => r.exts.get(e as usize).map_or(&[], |v| &v[..]),
+            _ => &[],
+        }
+    }
+    fn part(&self, i: usize) -> BodyPart<'_> {
+        if self.node(i).flags & MULTI != 0 {
+            BodyPart::Multipart(MultiPart { bs: self, i })
+        } else {
+            BodyPart::Single(SinglePart { bs: self, i })
+        }
+    }
+
+    /// Parses a body structure from its IMAP syntax, the value of a `BODYSTRUCTURE` or
+    /// `BODY` FETCH item: `("TEXT" "PLAIN" NIL NIL NIL "7BIT" 10 1)`.
+    ///
+    /// ```
+    /// use imap4_proto::BodyStructure;
+    /// let bs = BodyStructure::parse(br#"("TEXT" "PLAIN" NIL NIL NIL "7BIT" 10 1)"#).unwrap();
+    /// assert_eq!(bs.as_single().unwrap().size(), 10);
+    /// assert!(BodyStructure::parse(b"(\"TEXT\"").is_err());
+    /// ```
+    pub fn parse(s: &[u8]) -> Result<BodyStructure, crate::ParseError> {
+        crate::decode::parse_body_structure(s)
+    }
+
+    /// The top part.
+    pub fn root(&self) -> BodyPart<'_> {
+        self.part(0)
+    }
+    /// The top part if it is a single part.
+    pub fn as_single(&self) -> Option<SinglePart<'_>> {
+        match self.root() {
+            BodyPart::Single(p) => Some(p),
+            BodyPart::Multipart(_) => None,
+        }
+    }
+    /// The top part if it is a multipart.
+    pub fn as_multipart(&self) -> Option<MultiPart<'_>> {
+        match self.root() {
+            BodyPart::Multipart(m) => Some(m),
+            BodyPart::Single(_) => None,
+        }
+    }
+    /// Whether the top part is a multipart.
+    pub fn is_multipart(&self) -> bool {
+        self.node(0).flags & MULTI != 0
+    }
+
+    /// A `Bytes` sharing this body structure's buffer for one of its strings (no copy),
+    /// e.g. `bs.share(part.encoding())`.
+    ///
+    /// # Panics
+    /// If `part` is not a slice returned by this body structure's accessors.
+    pub fn share(&self, part: &[u8]) -> Bytes {
+        self.raw.slice_ref(part)
+    }
+
     /// Every leaf part with its section number (`[1]`, `[2, 1]`, ...), depth-first, including
     /// the parts inside encapsulated messages.
     ///
     /// ```
-    /// use imap4_proto::{BodyStructure, SinglePart, MultiPart, Bytes};
-    /// let text = BodyStructure::Single(Box::new(SinglePart {
-    ///     media_type: Bytes::from("TEXT"), subtype: Bytes::from("PLAIN"), ..Default::default() }));
-    /// let mp = BodyStructure::Multipart(Box::new(MultiPart {
-    ///     parts: vec![text.clone(), text], subtype: Bytes::from("MIXED"), ..Default::default() }));
+    /// use imap4_proto::BodyStructure;
+    /// let mp = BodyStructure::parse(concat!(
+    ///     r#"(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)"#,
+    ///     r#"("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1) "MIXED")"#
+    /// ).as_bytes()).unwrap();
     /// let sections: Vec<Vec<u32>> = mp.parts().into_iter().map(|(s, _)| s).collect();
     /// assert_eq!(sections, vec![vec![1], vec![2]]);
     /// ```
-    pub fn parts(&self) -> Vec<(Vec<u32>, &SinglePart)> {
+    pub fn parts(&self) -> Vec<(Vec<u32>, SinglePart<'_>)> {
         let mut out = Vec::new();
         // Explicit stack: server data may be deeply nested; no recursion.
-        let mut stack: Vec<(Vec<u32>, &BodyStructure)> = vec![(Vec::new(), self)];
-        while let Some((path, node)) = stack.pop() {
-            match node {
-                BodyStructure::Single(p) => {
+        let mut stack: Vec<(Vec<u32>, usize)> = vec![(Vec::new(), 0)];
+        while let Some((path, i)) = stack.pop() {
+            match self.part(i) {
+                BodyPart::Single(p) => {
                     let path = if path.is_empty() { vec![1] } else { path };
-                    if let Some(m) = &p.message {
-                        let inner = &m.1;
-                        out.push((path.clone(), &**p));
-                        match inner {
-                            BodyStructure::Multipart(_) => stack.push((path, inner)),
-                            BodyStructure::Single(_) => {
-                                let mut p2 = path;
-                                p2.push(1);
-                                stack.push((p2, inner));
-                            }
+                    if self.node(i).msg != NONE {
+                        let inner = i + 1;
+                        out.push((path.clone(), p));
+                        if self.node(inner).flags & MULTI != 0 {
+                            stack.push((path, inner));
+                        } else {
+                            let mut p2 = path;
+                            p2.push(1);
+                            stack.push((p2, inner));
                         }
                     } else {
-                        out.push((path, &**p));
+                        out.push((path, p));
                     }
                 }
-                BodyStructure::Multipart(m) => {
-                    for (i, child) in m.parts.iter().enumerate().rev() {
+                BodyPart::Multipart(m) => {
+                    let children: Vec<usize> = m.children().collect();
+                    for (k, &child) in children.iter().enumerate().rev() {
                         let mut p = path.clone();
-                        p.push(i as u32 + 1);
+                        p.push(k as u32 + 1);
                         stack.push((p, child));
                     }
                 }
@@ -174,7 +433,7 @@ impl BodyStructure {
 
     /// The main text part: the first `text/plain` (or, if `prefer_html`, `text/html`) that is
     /// not an attachment, falling back to the other kind.
-    pub fn text_part(&self, prefer_html: bool) -> Option<(Vec<u32>, &SinglePart)> {
+    pub fn text_part(&self, prefer_html: bool) -> Option<(Vec<u32>, SinglePart<'_>)> {
         let (first, second): (&[u8], &[u8]) = if prefer_html {
             (b"html", b"plain")
         } else {
@@ -183,8 +442,8 @@ impl BodyStructure {
         let parts = self.parts();
         for want in [first, second] {
             if let Some((s, p)) = parts.iter().find(|(_, p)| {
-                p.media_type.eq_ignore_ascii_case(b"text")
-                    && p.subtype.eq_ignore_ascii_case(want)
+                p.media_type().eq_ignore_ascii_case(b"text")
+                    && p.subtype().eq_ignore_ascii_case(want)
                     && !p.is_attachment()
             }) {
                 return Some((s.clone(), *p));
@@ -194,10 +453,239 @@ impl BodyStructure {
     }
 
     /// The attachment parts with their section numbers.
-    pub fn attachments(&self) -> Vec<(Vec<u32>, &SinglePart)> {
+    pub fn attachments(&self) -> Vec<(Vec<u32>, SinglePart<'_>)> {
         self.parts()
             .into_iter()
             .filter(|(_, p)| p.is_attachment())
             .collect()
+    }
+}
+
+impl PartialEq for BodyStructure {
+    fn eq(&self, o: &Self) -> bool {
+        self.root() == o.root()
+    }
+}
+
+impl fmt::Debug for BodyStructure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.root().fmt(f)
+    }
+}
+
+impl<'a> SinglePart<'a> {
+    /// Media type (`TEXT`, `IMAGE`, `MESSAGE`, ...), as sent.
+    pub fn media_type(&self) -> &'a [u8] {
+        self.bs.str(self.i, MEDIA_TYPE).unwrap_or_default()
+    }
+    /// Media subtype (`PLAIN`, `HTML`, `RFC822`, ...), as sent.
+    pub fn subtype(&self) -> &'a [u8] {
+        self.bs.str(self.i, SUBTYPE).unwrap_or_default()
+    }
+    /// Content-Type parameters (`charset`, `name`, ...).
+    pub fn params(&self) -> Params<'a> {
+        self.bs.params_of(self.i)
+    }
+    /// Content-ID.
+    pub fn id(&self) -> Option<&'a [u8]> {
+        self.bs.str(self.i, ID)
+    }
+    /// Content-Description.
+    pub fn description(&self) -> Option<&'a [u8]> {
+        self.bs.str(self.i, DESCRIPTION)
+    }
+    /// Content-Transfer-Encoding (`7BIT`, `BASE64`, `QUOTED-PRINTABLE`, ...).
+    pub fn encoding(&self) -> &'a [u8] {
+        self.bs.str(self.i, ENCODING).unwrap_or_default()
+    }
+    /// Size in bytes of the encoded body.
+    pub fn size(&self) -> u64 {
+        self.bs.node(self.i).size
+    }
+    /// Line count (text parts and message/rfc822).
+    pub fn lines(&self) -> Option<u64> {
+        let n = self.bs.node(self.i);
+        (n.flags & HAS_LINES != 0).then_some(n.lines)
+    }
+    /// The encapsulated message of a `message/rfc822` (or `message/global`) part: its
+    /// envelope and its body's top part.
+    pub fn message(&self) -> Option<(&'a Envelope, BodyPart<'a>)> {
+        let m = self.bs.node(self.i).msg;
+        if m == NONE {
+            return None;
+        }
+        let env = self.bs.rare.as_ref()?.msgs.get(m as usize)?;
+        Some((env, self.bs.part(self.i + 1)))
+    }
+    /// Content-MD5 (BODYSTRUCTURE extension data).
+    pub fn md5(&self) -> Option<&'a [u8]> {
+        self.bs.str(self.i, MD5)
+    }
+    /// Content-Disposition.
+    pub fn disposition(&self) -> Option<Disposition<'a>> {
+        self.bs.disposition_of(self.i)
+    }
+    /// Content-Language values.
+    pub fn language(&self) -> Languages<'a> {
+        self.bs.language_of(self.i)
+    }
+    /// Content-Location.
+    pub fn location(&self) -> Option<&'a [u8]> {
+        self.bs.str(self.i, LOCATION)
+    }
+    /// Extension data after the known fields, kept as sent.
+    pub fn extensions(&self) -> &'a [BodyExtension] {
+        self.bs.extensions_of(self.i)
+    }
+    /// The body structure this part belongs to (for [`BodyStructure::share`]).
+    pub fn body_structure(&self) -> &'a BodyStructure {
+        self.bs
+    }
+
+    /// `type/subtype` in lower case.
+    pub fn mime_type(&self) -> String {
+        format!(
+            "{}/{}",
+            String::from_utf8_lossy(self.media_type()),
+            String::from_utf8_lossy(self.subtype())
+        )
+        .to_ascii_lowercase()
+    }
+    /// A Content-Type parameter, by case-insensitive name.
+    pub fn param(&self, name: &str) -> Option<&'a [u8]> {
+        find_param(self.params(), name)
+    }
+    /// The file name: the disposition's `filename`, else the type's `name`.
+    pub fn filename(&self) -> Option<&'a [u8]> {
+        self.disposition()
+            .and_then(|d| d.param("filename"))
+            .or_else(|| self.param("name"))
+    }
+    /// Whether the part is an attachment: disposition `attachment`, or a non-text part with a
+    /// file name.
+    pub fn is_attachment(&self) -> bool {
+        match self.disposition() {
+            Some(d) if d.kind().eq_ignore_ascii_case(b"attachment") => true,
+            _ => self.filename().is_some() && !self.media_type().eq_ignore_ascii_case(b"text"),
+        }
+    }
+}
+
+impl PartialEq for SinglePart<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        self.media_type() == o.media_type()
+            && self.subtype() == o.subtype()
+            && self.params().eq(o.params())
+            && self.id() == o.id()
+            && self.description() == o.description()
+            && self.encoding() == o.encoding()
+            && self.size() == o.size()
+            && self.lines() == o.lines()
+            && self.message() == o.message()
+            && self.md5() == o.md5()
+            && self.disposition() == o.disposition()
+            && self.language().eq(o.language())
+            && self.location() == o.location()
+            && self.extensions() == o.extensions()
+    }
+}
+
+impl fmt::Debug for SinglePart<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SinglePart")
+            .field("media_type", &Lossy(self.media_type()))
+            .field("subtype", &Lossy(self.subtype()))
+            .field("params", &self.params())
+            .field("id", &OptLossy(self.id()))
+            .field("description", &OptLossy(self.description()))
+            .field("encoding", &Lossy(self.encoding()))
+            .field("size", &self.size())
+            .field("lines", &self.lines())
+            .field("message", &self.message())
+            .field("md5", &OptLossy(self.md5()))
+            .field("disposition", &self.disposition())
+            .field("language", &self.language())
+            .field("location", &OptLossy(self.location()))
+            .field("extensions", &self.extensions())
+            .finish()
+    }
+}
+
+impl<'a> MultiPart<'a> {
+    fn children(&self) -> impl Iterator<Item = usize> + 'a {
+        let nodes = &self.bs.nodes;
+        let end = nodes[self.i].end as usize;
+        let mut next = self.i + 1;
+        std::iter::from_fn(move || {
+            if next >= end {
+                return None;
+            }
+            let c = next;
+            next = nodes[c].end as usize;
+            Some(c)
+        })
+    }
+    /// The child parts (section numbers 1, 2, ...).
+    pub fn parts(&self) -> impl Iterator<Item = BodyPart<'a>> + 'a {
+        let bs = self.bs;
+        self.children().map(move |c| bs.part(c))
+    }
+    /// Subtype (`MIXED`, `ALTERNATIVE`, `RELATED`, ...).
+    pub fn subtype(&self) -> &'a [u8] {
+        self.bs.str(self.i, SUBTYPE).unwrap_or_default()
+    }
+    /// Content-Type parameters (`boundary`, ...).
+    pub fn params(&self) -> Params<'a> {
+        self.bs.params_of(self.i)
+    }
+    /// A Content-Type parameter, by case-insensitive name.
+    pub fn param(&self, name: &str) -> Option<&'a [u8]> {
+        find_param(self.params(), name)
+    }
+    /// Content-Disposition.
+    pub fn disposition(&self) -> Option<Disposition<'a>> {
+        self.bs.disposition_of(self.i)
+    }
+    /// Content-Language values.
+    pub fn language(&self) -> Languages<'a> {
+        self.bs.language_of(self.i)
+    }
+    /// Content-Location.
+    pub fn location(&self) -> Option<&'a [u8]> {
+        self.bs.str(self.i, LOCATION)
+    }
+    /// Extension data after the known fields, kept as sent.
+    pub fn extensions(&self) -> &'a [BodyExtension] {
+        self.bs.extensions_of(self.i)
+    }
+    /// The body structure this part belongs to (for [`BodyStructure::share`]).
+    pub fn body_structure(&self) -> &'a BodyStructure {
+        self.bs
+    }
+}
+
+impl PartialEq for MultiPart<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        self.parts().eq(o.parts())
+            && self.subtype() == o.subtype()
+            && self.params().eq(o.params())
+            && self.disposition() == o.disposition()
+            && self.language().eq(o.language())
+            && self.location() == o.location()
+            && self.extensions() == o.extensions()
+    }
+}
+
+impl fmt::Debug for MultiPart<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MultiPart")
+            .field("parts", &self.parts().collect::<Vec<_>>())
+            .field("subtype", &Lossy(self.subtype()))
+            .field("params", &self.params())
+            .field("disposition", &self.disposition())
+            .field("language", &self.language())
+            .field("location", &OptLossy(self.location()))
+            .field("extensions", &self.extensions())
+            .finish()
     }
 }

@@ -3,7 +3,7 @@
 //! Every value owns its data through [`Bytes`](bytes::Bytes) slices of the buffer it was parsed from, so
 //! values are cheap to clone and carry no lifetimes. Names follow the RFC grammar.
 
-mod body;
+pub(crate) mod body;
 mod core;
 pub(crate) mod envelope;
 mod fetch;
