@@ -56,7 +56,7 @@ pub enum Error {
         /// The command.
         command: &'static str,
         /// The parse error (offending bytes and offset).
-        error: imap4_proto::ParseError,
+        error: Box<imap4_proto::ParseError>,
         /// The whole raw response.
         raw: bytes::Bytes,
     },

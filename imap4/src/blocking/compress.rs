@@ -83,7 +83,12 @@ impl Deflate {
             let used = (self.inflate.total_in() - before) as usize;
             used_total += used;
             if status == Status::StreamEnd {
-                return Err(corrupt("the server ended the compressed stream"));
+                // The server ended compression (it does so as it closes, after LOGOUT):
+                // anything after the end is not part of the stream.
+                if used_total < self.pending.len() {
+                    return Err(corrupt("data after the end of the compressed stream"));
+                }
+                break;
             }
             if used == 0 && out.len() == out_before {
                 break;

@@ -39,6 +39,18 @@ const STREAM_FROM: u64 = 16 * 1024;
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Starting another command while the stream is alive does not compile:
+///
+/// ```compile_fail
+/// # fn f(client: &mut imap4::blocking::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use imap4::proto::encode::FetchAttr;
+/// use imap4::proto::SequenceSet;
+/// let mut stream = client.fetch(&SequenceSet::parse(b"1:*")?, [FetchAttr::Flags])?;
+/// client.noop()?; // error[E0499]: `*client` is already borrowed by `stream`
+/// stream.next();
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct FetchStream<'a, S: Stream = Transport> {
     client: &'a mut Client<S>,
@@ -203,7 +215,7 @@ impl<S: Stream> Iterator for FetchStream<'_, S> {
                     self.literals.clear();
                     return Some(Err(Error::Unparsed {
                         command: self.name,
-                        error: m.error,
+                        error: Box::new(m.error),
                         raw: m.raw,
                     }));
                 }

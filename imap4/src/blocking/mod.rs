@@ -208,6 +208,7 @@ pub(crate) enum Step {
     LiteralStart(imap4_proto::decode::LiteralStart),
     LiteralChunk(bytes::Bytes),
     LiteralEnd,
+    #[allow(dead_code)] // read by interactive commands (AUTHENTICATE)
     Continue(Continue),
     Unparsed(Malformed),
     Done(Status),
@@ -238,6 +239,7 @@ pub struct Client<S: Stream = Transport> {
     pub(crate) unsolicited: VecDeque<Unsolicited>,
     pub(crate) secure: bool,
     pub(crate) allow_plaintext: bool,
+    #[allow(dead_code)] // read by AUTHENTICATE
     pub(crate) sasl_ir: bool,
     buf: Vec<u8>,
     timeouts: Timeouts,
@@ -621,7 +623,13 @@ impl<S: Stream> Client<S> {
                     if matches!(s.code, Some(imap4_proto::Code::Alert)) {
                         tracing::warn!(target: "imap4", "server alert: {}", s.text_str());
                     }
-                    self.unsolicited.push_back(Unsolicited::Status(s))
+                    // The OKs of a SELECT (UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, ...) are its
+                    // answer, already in the mailbox state: not news for the caller.
+                    let selecting = matches!(name, "SELECT" | "EXAMINE");
+                    if !(selecting && s.kind == StatusKind::Ok && s.code.is_some()) || is_alert(&s)
+                    {
+                        self.unsolicited.push_back(Unsolicited::Status(s))
+                    }
                 }
                 ConnEvent::Done { tag: t, status, .. } if &t == tag => {
                     self.tracer.debug_status(name, &status);
@@ -647,7 +655,7 @@ impl<S: Stream> Client<S> {
                         // The completion itself is unreadable; the command is over.
                         return Err(Error::Unparsed {
                             command: name,
-                            error: m.error,
+                            error: Box::new(m.error),
                             raw: m.raw,
                         });
                     }
@@ -909,4 +917,8 @@ impl<S: Stream> Client<S> {
             Err(e) => Err(e),
         }
     }
+}
+
+fn is_alert(s: &Status) -> bool {
+    matches!(s.code, Some(imap4_proto::Code::Alert))
 }
