@@ -22,6 +22,8 @@ pub(crate) fn envelope(c: &mut Cursor<'_>) -> PResult<Box<Envelope>> {
         extra: Vec::new(),
     };
     let mut e = Box::<Envelope>::default();
+    // Most envelopes hold from, sender, reply-to and to, often a few more: one allocation.
+    e.addrs.reserve(8);
     c.open()?;
     c.sp();
     e.fields[0] = b.span(c)?;
@@ -72,6 +74,21 @@ impl SpanBuilder {
     // read back as one u64 defeat store-to-load forwarding (a stall per string).
     #[inline(always)]
     fn span(&mut self, c: &mut Cursor<'_>) -> PResult<Span> {
+        // The common cases inline; the general one (and its large result) out of line.
+        if let Some((a, b)) = c.quoted_range() {
+            return Ok(Span {
+                start: (a - self.base) as u32,
+                len: (b - a) as u32,
+            });
+        }
+        if c.eat_nil_fast() {
+            return Ok(Span::NIL);
+        }
+        self.span_slow(c)
+    }
+
+    #[inline(never)]
+    fn span_slow(&mut self, c: &mut Cursor<'_>) -> PResult<Span> {
         Ok(match c.nstring_range()? {
             None => Span::NIL,
             Some(Ok((a, b))) => Span {
