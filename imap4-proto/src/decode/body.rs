@@ -126,12 +126,14 @@ impl SpanBuilder {
                 return Err(c.err(ParseErrorKind::TooManyItems));
             }
             c.open()?;
-            let mut a = [Span::NIL; 4];
-            for s in a.iter_mut() {
+            // Filled in place: an address built on the stack and copied in as a whole is
+            // read back as 16-byte words from 4-byte stores, a forwarding stall per copy.
+            out.push([Span::NIL; 4]);
+            let k = out.len() - 1;
+            for j in 0..4 {
                 c.sp();
-                *s = self.span(c)?;
+                out[k][j] = self.span(c)?;
             }
-            out.push(a);
             c.close()?;
         }
         c.close()
@@ -244,8 +246,7 @@ impl BodyBuilder {
     fn multipart(&mut self, c: &mut Cursor<'_>) -> PResult<()> {
         let i = self.nodes.len();
         self.nodes.push(Node::EMPTY);
-        let mut n = Node::EMPTY;
-        n.flags = MULTI;
+        self.nodes[i].flags = MULTI;
         let mut count = 0;
         while c.peek() == Some(b'(') {
             if count >= 10_000 {
@@ -255,48 +256,47 @@ impl BodyBuilder {
             count += 1;
             c.sp();
         }
-        n.s[SUBTYPE] = self.span(c)?;
+        self.nodes[i].s[SUBTYPE] = self.span(c)?;
         c.sp();
         if more(c) {
-            n.params = self.params(c)?;
+            self.nodes[i].params = self.params(c)?;
             c.sp();
             if more(c) {
-                self.disposition(c, &mut n)?;
+                self.disposition(c, i)?;
                 c.sp();
                 if more(c) {
-                    n.language = self.language(c)?;
+                    self.nodes[i].language = self.language(c)?;
                     c.sp();
                     if more(c) {
-                        n.s[LOCATION] = self.span(c)?;
-                        self.extensions(c, &mut n)?;
+                        self.nodes[i].s[LOCATION] = self.span(c)?;
+                        self.extensions(c, i)?;
                     }
                 }
             }
         }
-        n.end = self.nodes.len() as u32;
-        self.nodes[i] = n;
+        self.nodes[i].end = self.nodes.len() as u32;
         Ok(())
     }
 
     fn single(&mut self, c: &mut Cursor<'_>) -> PResult<()> {
         let i = self.nodes.len();
         self.nodes.push(Node::EMPTY);
-        let mut n = Node::EMPTY;
-        n.s[MEDIA_TYPE] = self.span(c)?;
+        // Fields are written into the table in place (see `addresses`).
+        self.nodes[i].s[MEDIA_TYPE] = self.span(c)?;
         c.sp();
-        n.s[SUBTYPE] = self.span(c)?;
+        self.nodes[i].s[SUBTYPE] = self.span(c)?;
         c.sp();
-        n.params = self.params(c)?;
+        self.nodes[i].params = self.params(c)?;
         c.sp();
-        n.s[ID] = self.span(c)?;
+        self.nodes[i].s[ID] = self.span(c)?;
         c.sp();
-        n.s[DESCRIPTION] = self.span(c)?;
+        self.nodes[i].s[DESCRIPTION] = self.span(c)?;
         c.sp();
-        n.s[ENCODING] = self.span(c)?;
+        self.nodes[i].s[ENCODING] = self.span(c)?;
         c.sp();
-        n.size = c.number64()?;
-        let media_type = self.text(c, n.s[MEDIA_TYPE]);
-        let subtype = self.text(c, n.s[SUBTYPE]);
+        self.nodes[i].size = c.number64()?;
+        let media_type = self.text(c, self.nodes[i].s[MEDIA_TYPE]);
+        let subtype = self.text(c, self.nodes[i].s[SUBTYPE]);
         let is_text = media_type.eq_ignore_ascii_case(b"TEXT");
         let is_msg = media_type.eq_ignore_ascii_case(b"MESSAGE")
             && (subtype.eq_ignore_ascii_case(b"RFC822") || subtype.eq_ignore_ascii_case(b"GLOBAL"));
@@ -306,37 +306,37 @@ impl BodyBuilder {
             c.sp();
             self.body(c)?;
             c.sp();
-            n.lines = c.number64()?;
-            n.flags |= HAS_LINES;
+            self.nodes[i].lines = c.number64()?;
+            self.nodes[i].flags |= HAS_LINES;
             let r = self.rare();
-            n.msg = r.msgs.len() as u32;
+            let m = r.msgs.len() as u32;
             r.msgs.push(*env);
+            self.nodes[i].msg = m;
         } else if is_text {
             // Lenient: some servers omit the line count.
             if c.peek().is_some_and(|b| b.is_ascii_digit()) {
-                n.lines = c.number64()?;
-                n.flags |= HAS_LINES;
+                self.nodes[i].lines = c.number64()?;
+                self.nodes[i].flags |= HAS_LINES;
             }
         }
         c.sp();
         if more(c) {
-            n.s[MD5] = self.span(c)?;
+            self.nodes[i].s[MD5] = self.span(c)?;
             c.sp();
             if more(c) {
-                self.disposition(c, &mut n)?;
+                self.disposition(c, i)?;
                 c.sp();
                 if more(c) {
-                    n.language = self.language(c)?;
+                    self.nodes[i].language = self.language(c)?;
                     c.sp();
                     if more(c) {
-                        n.s[LOCATION] = self.span(c)?;
-                        self.extensions(c, &mut n)?;
+                        self.nodes[i].s[LOCATION] = self.span(c)?;
+                        self.extensions(c, i)?;
                     }
                 }
             }
         }
-        n.end = self.nodes.len() as u32;
-        self.nodes[i] = n;
+        self.nodes[i].end = self.nodes.len() as u32;
         Ok(())
     }
 
@@ -370,22 +370,22 @@ impl BodyBuilder {
         })
     }
 
-    fn disposition(&mut self, c: &mut Cursor<'_>, n: &mut Node) -> PResult<()> {
+    fn disposition(&mut self, c: &mut Cursor<'_>, i: usize) -> PResult<()> {
         if c.eat_keyword(b"NIL") {
             return Ok(());
         }
-        n.flags |= HAS_DISP;
+        self.nodes[i].flags |= HAS_DISP;
         // Lenient: a bare string instead of a list (seen from some Exchange versions).
         if c.peek() == Some(b'"') {
-            n.s[DISP_KIND] = self.span(c)?;
+            self.nodes[i].s[DISP_KIND] = self.span(c)?;
             return Ok(());
         }
         c.open()?;
         c.sp();
-        n.s[DISP_KIND] = self.span(c)?;
+        self.nodes[i].s[DISP_KIND] = self.span(c)?;
         c.sp();
         if c.peek() != Some(b')') {
-            n.disp_params = self.params(c)?;
+            self.nodes[i].disp_params = self.params(c)?;
         }
         c.close()
     }
@@ -420,12 +420,13 @@ impl BodyBuilder {
         })
     }
 
-    fn extensions(&mut self, c: &mut Cursor<'_>, n: &mut Node) -> PResult<()> {
+    fn extensions(&mut self, c: &mut Cursor<'_>, i: usize) -> PResult<()> {
         let v = extensions(c)?;
         if !v.is_empty() {
             let r = self.rare();
-            n.ext = r.exts.len() as u32;
+            let e = r.exts.len() as u32;
             r.exts.push(v);
+            self.nodes[i].ext = e;
         }
         Ok(())
     }
