@@ -22,6 +22,7 @@
 
 pub mod blocking;
 mod error;
+pub mod mime;
 mod trace;
 pub mod transport;
 

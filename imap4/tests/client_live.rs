@@ -253,3 +253,96 @@ fn compress_deflate_is_transparent() {
     c.run(&encode::Delete::new("core-zip")).unwrap();
     c.logout().unwrap();
 }
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn text_and_attachments_are_found_and_decoded() {
+    use imap4::mime::{TransferDecoder, TransferEncoding};
+    let mut c = login();
+    fresh(&mut c, "core-mime");
+    let binary: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    let b64 = encode::base64_encode(&binary);
+    let b64_lines: Vec<&str> = b64
+        .as_bytes()
+        .chunks(76)
+        .map(|l| std::str::from_utf8(l).unwrap())
+        .collect();
+    let msg = format!(
+        "From: a@example.com\r\nTo: b@example.com\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n\
+         --XX\r\nContent-Type: multipart/alternative; boundary=\"YY\"\r\n\r\n\
+         --YY\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\
+         Gr=C3=BC=C3=9Fe aus K=C3=B6ln, a line that goes on and on and is soft-bro=\r\nken.\r\n\
+         --YY\r\nContent-Type: text/html; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+         <p>caf\u{e9}</p>\r\n--YY--\r\n\
+         --XX\r\nContent-Type: application/octet-stream; name=\"data.bin\"\r\n\
+         Content-Disposition: attachment; filename=\"data.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+         {}\r\n\
+         --XX\r\nContent-Type: text/plain; charset=utf-8\r\n\
+         Content-Disposition: attachment; filename*=UTF-8''R%C3%A9sum%C3%A9.txt\r\n\
+         Content-Transfer-Encoding: quoted-printable\r\n\r\nCV =E2=82=AC\r\n--XX--\r\n",
+        b64_lines.join("\r\n")
+    );
+    // The HTML part is declared ISO-8859-1: write that byte as such.
+    let msg = msg.replace("caf\u{e9}", "caf\u{1}").into_bytes();
+    let msg: Vec<u8> = msg
+        .into_iter()
+        .map(|b| if b == 1 { 0xe9 } else { b })
+        .collect();
+    let uid = append(&mut c, "core-mime", msg);
+    c.select("core-mime").unwrap();
+
+    let t = c.message_text(uid, false).unwrap().unwrap();
+    assert_eq!(t.part, [1, 1]);
+    assert_eq!(t.mime_type, "text/plain");
+    assert_eq!(
+        t.text.trim_end(),
+        "Grüße aus Köln, a line that goes on and on and is soft-broken."
+    );
+    let h = c.message_text(uid, true).unwrap().unwrap();
+    assert_eq!(h.part, [1, 2]);
+    assert_eq!(h.text.trim_end(), "<p>café</p>");
+
+    let atts = c.attachments(uid).unwrap();
+    assert_eq!(atts.len(), 2, "{atts:?}");
+    assert_eq!(atts[0].filename.as_deref(), Some("data.bin"));
+    assert_eq!(atts[0].part_number(), "2");
+    assert_eq!(atts[0].encoding, TransferEncoding::Base64);
+    assert_eq!(atts[1].filename.as_deref(), Some("Résumé.txt"));
+    let mut got = Vec::new();
+    let n = c.save_attachment(uid, &atts[0], &mut got).unwrap();
+    assert_eq!(n, Some(binary.len() as u64));
+    assert_eq!(got, binary);
+    let mut cv = Vec::new();
+    c.save_attachment(uid, &atts[1], &mut cv).unwrap();
+    assert_eq!(String::from_utf8(cv).unwrap().trim_end(), "CV €");
+    // The same attachment fetched raw and decoded here (the path for servers without
+    // BINARY) gives the same bytes.
+    let mut dec = TransferDecoder::new(TransferEncoding::Base64, Vec::new());
+    c.uid_fetch_to(
+        uid,
+        FetchAttr::body_peek(imap4::proto::Section::part(&[2])),
+        &mut dec,
+    )
+    .unwrap();
+    assert_eq!(dec.finish().unwrap(), binary);
+    // Nothing was marked \Seen along the way.
+    let flags = c
+        .uid_fetch(
+            &SequenceSet::parse(uid.to_string().as_bytes()).unwrap(),
+            [FetchAttr::Flags],
+        )
+        .unwrap()
+        .collect_all()
+        .unwrap();
+    assert!(!flags[0]
+        .flags()
+        .unwrap()
+        .contains(&imap4::proto::Flag::Seen));
+    // No such message.
+    assert_eq!(c.message_text(uid + 100, false).unwrap(), None);
+    assert!(c.attachments(uid + 100).unwrap().is_empty());
+    c.run(&encode::Close).unwrap();
+    c.run(&encode::Delete::new("core-mime")).unwrap();
+    c.logout().unwrap();
+}

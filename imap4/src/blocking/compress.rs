@@ -68,20 +68,30 @@ impl Deflate {
     }
 
     pub(crate) fn inflate_pending(&mut self) -> io::Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(INFLATE_STEP.min(self.pending.len() * 4 + 1024));
+        let mut out = vec![0; INFLATE_STEP.min(self.pending.len() * 8 + 4096)];
+        let mut filled = 0;
         let mut used_total = 0;
-        while out.len() < INFLATE_STEP {
-            if out.capacity() == out.len() {
-                out.reserve((INFLATE_STEP - out.len()).min(out.len().max(1024)));
+        loop {
+            if filled == out.len() {
+                if out.len() == INFLATE_STEP {
+                    break;
+                }
+                out.resize((out.len() * 2).min(INFLATE_STEP), 0);
             }
-            let before = self.inflate.total_in();
-            let out_before = out.len();
+            let before_in = self.inflate.total_in();
+            let before_out = self.inflate.total_out();
             let status = self
                 .inflate
-                .decompress_vec(&self.pending[used_total..], &mut out, FlushDecompress::None)
+                .decompress(
+                    &self.pending[used_total..],
+                    &mut out[filled..],
+                    FlushDecompress::None,
+                )
                 .map_err(corrupt)?;
-            let used = (self.inflate.total_in() - before) as usize;
+            let used = (self.inflate.total_in() - before_in) as usize;
+            let made = (self.inflate.total_out() - before_out) as usize;
             used_total += used;
+            filled += made;
             if status == Status::StreamEnd {
                 // The server ended compression (it does so as it closes, after LOGOUT):
                 // anything after the end is not part of the stream.
@@ -90,12 +100,13 @@ impl Deflate {
                 }
                 break;
             }
-            if used == 0 && out.len() == out_before {
+            if used == 0 && made == 0 {
                 break;
             }
         }
+        out.truncate(filled);
         self.pending.drain(..used_total);
-        self.more = out.len() >= INFLATE_STEP;
+        self.more = filled == INFLATE_STEP;
         Ok(out)
     }
 }

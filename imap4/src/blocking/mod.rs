@@ -19,6 +19,7 @@ mod fetch;
 mod idle;
 mod mailbox;
 mod messages;
+mod parts;
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
@@ -38,6 +39,7 @@ use crate::transport::Transport;
 
 pub use fetch::FetchStream;
 pub use idle::{Idle, IdleEvent};
+pub use parts::{Attachment, MessageText};
 
 /// A byte stream the client can run over: anything `Read + Write`, plus a way to change
 /// the read timeout so each phase ([`Timeouts`]) gets its own budget.
