@@ -129,10 +129,11 @@ impl SpanBuilder {
             // Filled in place: an address built on the stack and copied in as a whole is
             // read back as 16-byte words from 4-byte stores, a forwarding stall per copy.
             out.push([Span::NIL; 4]);
-            let k = out.len() - 1;
-            for j in 0..4 {
-                c.sp();
-                out[k][j] = self.span(c)?;
+            if let Some(slot) = out.last_mut() {
+                for s in slot.iter_mut() {
+                    c.sp();
+                    *s = self.span(c)?;
+                }
             }
             c.close()?;
         }
