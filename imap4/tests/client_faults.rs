@@ -594,3 +594,72 @@ fn a_mailbox_name_with_crlf_cannot_inject_a_command() {
     c.noop().unwrap();
     h.join().unwrap();
 }
+
+/// Counts write calls on the way to the socket.
+struct CountingStream {
+    inner: TcpStream,
+    writes: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl std::io::Read for CountingStream {
+    fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(b)
+    }
+}
+
+impl Write for CountingStream {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.write(b)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl imap4::blocking::Stream for CountingStream {}
+
+#[test]
+fn each_command_goes_out_in_one_write_with_its_literals() {
+    use std::io::Read;
+    let (port, h) = fake(|mut srv| {
+        let t = srv.expect("APPEND");
+        // With LITERAL+ the message follows the line at once: read it and the CRLF.
+        let mut msg = vec![0; 5000 + 2];
+        srv.r.read_exact(&mut msg).unwrap();
+        assert!(msg.ends_with(b"\r\n"));
+        srv.send(&format!("{t} OK [APPENDUID 1 1] done\r\n"));
+        select(&mut srv);
+        let t = srv.expect("UID STORE");
+        srv.send(&format!("{t} OK\r\n"));
+    });
+    let writes = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let s = CountingStream {
+        inner: TcpStream::connect(("127.0.0.1", port)).unwrap(),
+        writes: writes.clone(),
+    };
+    let mut c = Client::from_stream(s, false).unwrap();
+    let body = "x".repeat(4998) + "\r\n";
+    let count = || writes.load(std::sync::atomic::Ordering::SeqCst);
+    let before = count();
+    c.run(&imap4::proto::encode::Append::new(
+        "INBOX",
+        imap4::proto::encode::AppendMessage::new(body.into_bytes()),
+    ))
+    .unwrap();
+    assert_eq!(count() - before, 1, "APPEND with LITERAL+ in one write");
+    c.select("INBOX").unwrap();
+    let before = count();
+    c.run(
+        &imap4::proto::encode::Store::new(
+            uids("1:3"),
+            imap4::proto::encode::StoreMode::Add,
+            [imap4::proto::Flag::Seen],
+        )
+        .uid(true),
+    )
+    .unwrap();
+    assert_eq!(count() - before, 1, "STORE in one write");
+    h.join().unwrap();
+}
