@@ -159,6 +159,21 @@ impl Store {
         self.unchanged_since = Some(modseq);
         self
     }
+
+    /// The messages the command changes (sequence numbers, or UIDs for UID STORE).
+    pub fn set(&self) -> &MessageSet {
+        &self.set
+    }
+
+    /// Whether this is UID STORE.
+    pub fn is_uid(&self) -> bool {
+        self.uid
+    }
+
+    /// Whether `.SILENT` is set (no FETCH responses with the new flags).
+    pub fn is_silent(&self) -> bool {
+        self.silent
+    }
 }
 
 impl Command for Store {
