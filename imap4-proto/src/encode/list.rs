@@ -141,6 +141,19 @@ impl List {
         self.returning = opts.into_iter().collect();
         self
     }
+
+    /// Whether this is the extended form (selection or return options, or several
+    /// patterns), which needs the server's `LIST-EXTENDED` (RFC 5258) or IMAP4rev2.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{List, ListReturn};
+    /// assert!(!List::new("", "*").is_extended());
+    /// assert!(List::new("", "*").returning([ListReturn::Children]).is_extended());
+    /// assert!(List::patterns("", ["a", "b"]).is_extended());
+    /// ```
+    pub fn is_extended(&self) -> bool {
+        !self.select.is_empty() || !self.returning.is_empty() || self.patterns.len() > 1
+    }
 }
 
 impl Command for List {
