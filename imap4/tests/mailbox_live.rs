@@ -1042,7 +1042,17 @@ fn list_status_uses_list_status_when_announced() {
 
 #[test]
 fn utf8_accept_sends_mailbox_names_as_quoted_utf8() {
-    let (mut c, seen) = fake_server("IMAP4rev1 ENABLE UTF8=ACCEPT", list_reply);
+    let (mut c, seen) = fake_server("IMAP4rev1 ENABLE UTF8=ACCEPT", |cmd| {
+        if cmd.starts_with("LIST") {
+            vec!["* LIST (\\HasNoChildren) \"/\" \"Ölfässer\"".into()]
+        } else if cmd.starts_with("STATUS") {
+            vec!["* STATUS \"Ölfässer\" (MESSAGES 4)".into()]
+        } else if cmd.starts_with("ENABLE") {
+            vec!["* ENABLED UTF8=ACCEPT".into()]
+        } else {
+            Vec::new()
+        }
+    });
     c.create("Entwürfe").unwrap();
     let enabled = c.enable(["UTF8=ACCEPT"]).unwrap();
     assert_eq!(enabled.len(), 1);
@@ -1050,7 +1060,14 @@ fn utf8_accept_sends_mailbox_names_as_quoted_utf8() {
     assert!(c.connection().is_enabled("UTF8=ACCEPT"));
     c.create("Entwürfe").unwrap();
     c.rename("Entwürfe", "Ölfässer").unwrap();
-    c.status("Ölfässer", [StatusAttr::Messages]).unwrap();
+    let st = c.status("Ölfässer", [StatusAttr::Messages]).unwrap();
+    assert_eq!(st.mailbox.name(), "Ölfässer");
+    assert_eq!(st.messages, Some(4));
+    // Names come back as UTF-8 too, and the LIST + STATUS fallback sends them back so.
+    let got = c.list_status("", "*", [StatusAttr::Messages]).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0.mailbox.name(), "Ölfässer");
+    assert_eq!(got[0].1.as_ref().unwrap().messages, Some(4));
     c.logout().unwrap();
     assert_eq!(
         *seen.lock().unwrap(),
@@ -1059,6 +1076,8 @@ fn utf8_accept_sends_mailbox_names_as_quoted_utf8() {
             "ENABLE UTF8=ACCEPT",
             "CREATE \"Entwürfe\"",
             "RENAME \"Entwürfe\" \"Ölfässer\"",
+            "STATUS \"Ölfässer\" (MESSAGES)",
+            "LIST \"\" *",
             "STATUS \"Ölfässer\" (MESSAGES)",
             "LOGOUT"
         ]
