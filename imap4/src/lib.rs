@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 pub mod blocking;
+mod engine;
 mod error;
 pub mod mime;
 mod trace;

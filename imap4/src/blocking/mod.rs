@@ -618,84 +618,25 @@ impl<S: Stream> Client<S> {
     fn step_inner(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
         loop {
             let timeout = self.timeouts.command;
-            match self.next_event(name, timeout)? {
-                ConnEvent::Data { tag: Some(t), data } if &t == tag => return Ok(Step::Data(data)),
-                ConnEvent::Data { data, .. } => self.unsolicited.push_back(Unsolicited::Data(data)),
-                ConnEvent::Untagged(s) => {
-                    if matches!(s.code, Some(imap4_proto::Code::Alert)) {
-                        tracing::warn!(target: "imap4", "server alert: {}", s.text_str());
-                    }
-                    // The OKs of a SELECT (UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, ...) are its
-                    // answer, already in the mailbox state: not news for the caller.
-                    let selecting = matches!(name, "SELECT" | "EXAMINE");
-                    if !(selecting && s.kind == StatusKind::Ok && s.code.is_some()) || is_alert(&s)
-                    {
-                        self.unsolicited.push_back(Unsolicited::Status(s))
-                    }
-                }
-                ConnEvent::Done { tag: t, status, .. } if &t == tag => {
-                    self.tracer.debug_status(name, &status);
-                    return Ok(Step::Done(status));
-                }
-                ConnEvent::Done { .. } | ConnEvent::Greeting(_) => {}
-                ConnEvent::Bye(s) => {
-                    self.unsolicited.push_back(Unsolicited::Status(s.clone()));
-                    if name != "LOGOUT" {
-                        return Err(Abort::Bye(s.text_str().into_owned()).into());
-                    }
-                }
-                ConnEvent::ReadOnly(s) => {
-                    self.readonly = Some(s.text_str().into_owned());
-                    self.unsolicited.push_back(Unsolicited::Status(s));
-                }
-                ConnEvent::Continue { tag: t, request } if &t == tag => {
-                    return Ok(Step::Continue(request))
-                }
-                ConnEvent::Continue { .. } => {}
-                ConnEvent::Malformed(m) => {
-                    if m.tag.as_ref() == Some(tag) {
-                        // The completion itself is unreadable; the command is over.
-                        return Err(Error::Unparsed {
-                            command: name,
-                            error: Box::new(m.error),
-                            raw: m.raw,
-                        });
-                    }
-                    if m.tag.is_none() && m.fetch_seq.is_some() && name.ends_with("FETCH") {
-                        return Ok(Step::Unparsed(m));
-                    }
-                    if m.tag.is_none() && !name.ends_with("FETCH") && self.conn.in_flight() > 0 {
-                        return Ok(Step::Unparsed(m));
-                    }
-                    self.unsolicited.push_back(Unsolicited::Malformed(m));
-                }
-                ConnEvent::LiteralStart(s) => return Ok(Step::LiteralStart(s)),
-                ConnEvent::LiteralChunk(b) => return Ok(Step::LiteralChunk(b)),
-                ConnEvent::LiteralEnd => return Ok(Step::LiteralEnd),
+            let ev = self.next_event(name, timeout)?;
+            let routed = crate::engine::route(
+                ev,
+                std::slice::from_ref(tag),
+                name,
+                &self.conn,
+                &mut self.unsolicited,
+                &mut self.readonly,
+                &mut self.tracer,
+            )?;
+            if let Some((_, step)) = routed {
+                return Ok(step);
             }
         }
     }
 
     /// Turns a completion into `Ok` or the matching error.
     pub(crate) fn completion(&mut self, name: &'static str, status: Status) -> Result<Status> {
-        match status.kind {
-            StatusKind::Ok => {
-                if let Some(text) = self.readonly.take() {
-                    return Err(Error::ReadOnly(text));
-                }
-                Ok(status)
-            }
-            StatusKind::No => Err(Error::No {
-                command: name,
-                text: status.text_str().into_owned(),
-                code: status.code,
-            }),
-            _ => Err(Error::Bad {
-                command: name,
-                text: status.text_str().into_owned(),
-                code: status.code,
-            }),
-        }
+        crate::engine::completion(name, status, &mut self.readonly)
     }
 
     /// Sends any command and waits for its completion (imaplib's `xatom` and `_simple_command`).
@@ -919,8 +860,4 @@ impl<S: Stream> Client<S> {
             Err(e) => Err(e),
         }
     }
-}
-
-fn is_alert(s: &Status) -> bool {
-    matches!(s.code, Some(imap4_proto::Code::Alert))
 }
