@@ -638,6 +638,28 @@ fn store_unchanged_since_returns_modified() {
     assert_eq!(flags_of(&mut c, u[0]), [Flag::Seen]);
     assert_eq!(flags_of(&mut c, u[1]), [Flag::Flagged]);
     assert_eq!(flags_of(&mut c, u[2]), [Flag::Seen]);
+
+    // .SILENT under CONDSTORE: no flags back, but the new mod-sequences.
+    let r = c
+        .store_with(
+            encode::Store::add_flags(set(&u), [Flag::Answered])
+                .uid(true)
+                .silent(true),
+        )
+        .unwrap();
+    assert!(r.updated.is_empty() && r.modified.is_none(), "{r:?}");
+    assert_eq!(
+        r.modseqs.iter().map(|m| m.uid.unwrap()).collect::<Vec<_>>(),
+        u
+    );
+    let highest = c.mailbox().unwrap().highest_modseq.unwrap();
+    assert!(r
+        .modseqs
+        .iter()
+        .all(|m| m.modseq > before && m.modseq <= highest));
+    for uid in &u {
+        assert!(has(&flags_of(&mut c, *uid), &Flag::Answered));
+    }
     drop_mailbox(&mut c, mb);
     c.logout().unwrap();
 }

@@ -116,12 +116,26 @@ impl MessageFlags {
     }
 }
 
+/// A message's new mod-sequence after a `.SILENT` STORE under CONDSTORE (RFC 7162 3.2:
+/// the server reports it even though the flags are not sent back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModSeqUpdate {
+    /// The message sequence number.
+    pub seq: u32,
+    /// The UID, when the server adds it (always for UID STORE).
+    pub uid: Option<u32>,
+    /// The new mod-sequence.
+    pub modseq: u64,
+}
+
 /// What a STORE brought back.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StoreResult {
-    /// The changed messages with their new flags (empty for `.SILENT`, except for messages
-    /// whose flags changed otherwise too).
+    /// The changed messages with their new flags (empty for `.SILENT`). A message whose
+    /// flags already were as asked is not changed and not listed.
     pub updated: Vec<MessageFlags>,
+    /// For `.SILENT` under CONDSTORE: the new mod-sequences of the changed messages.
+    pub modseqs: Vec<ModSeqUpdate>,
     /// `MODIFIED` (RFC 7162): the messages UNCHANGEDSINCE kept from changing because they
     /// changed after the given mod-sequence (sequence numbers or UIDs, as in the command).
     pub modified: Option<SequenceSet>,
@@ -667,12 +681,22 @@ impl<S: Stream> Client<S> {
                 Some(s) if uid => f.uid().is_some_and(|u| s.contains(u, u32::MAX)),
                 Some(s) => s.contains(f.seq, exists.max(f.seq)),
             };
-            match MessageFlags::from_fetch(&f) {
-                Some(m) if ours => out.updated.push(m),
-                _ => self
-                    .unsolicited
-                    .push_back(Unsolicited::Data(Data::Fetch(f))),
+            if ours {
+                if let Some(m) = MessageFlags::from_fetch(&f) {
+                    out.updated.push(m);
+                    continue;
+                }
+                if let Some(modseq) = f.modseq() {
+                    out.modseqs.push(ModSeqUpdate {
+                        seq: f.seq,
+                        uid: f.uid(),
+                        modseq,
+                    });
+                    continue;
+                }
             }
+            self.unsolicited
+                .push_back(Unsolicited::Data(Data::Fetch(f)));
         }
         if let Some(Code::Modified(s)) = r.status.code {
             out.modified = Some(s);
