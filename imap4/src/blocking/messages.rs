@@ -350,7 +350,8 @@ impl<S: Stream> Client<S> {
     fn search_cmd(&mut self, criteria: Criteria, uid: bool) -> encode::Search {
         let utf8 = needs_utf8(&criteria);
         let mut cmd = encode::Search::new(criteria).uid(uid);
-        if utf8 && !self.conn.is_enabled("UTF8=ACCEPT") && !self.conn.is_enabled("IMAP4rev2") {
+        // RFC 6855 3: no CHARSET once UTF8=ACCEPT is enabled (UTF-8 is then the default).
+        if utf8 && !self.conn.is_enabled("UTF8=ACCEPT") {
             cmd = cmd.charset("UTF-8");
         }
         cmd
