@@ -235,8 +235,10 @@ fn solicits(name: &str, data: &Data) -> bool {
         Data::MyRights { .. } => name == "MYRIGHTS",
         Data::Metadata { .. } => name == "GETMETADATA",
         Data::Annotation { .. } => name == "GETANNOTATION",
-        Data::Vanished { earlier, .. } => {
-            *earlier && matches!(name, "UID FETCH" | "SELECT" | "EXAMINE")
+        Data::Vanished { earlier: true, .. } => matches!(name, "UID FETCH" | "SELECT" | "EXAMINE"),
+        // The messages an EXPUNGE removes are its answer (RFC 3501 6.4.3, RFC 7162 3.2.10).
+        Data::Vanished { earlier: false, .. } | Data::Expunge(_) => {
+            matches!(name, "EXPUNGE" | "UID EXPUNGE")
         }
         Data::Fetch(f) => match name {
             "FETCH" | "STORE" | "PARTIAL" => true,
@@ -854,6 +856,34 @@ mod tests {
 
     fn out(c: &mut Connection) -> String {
         String::from_utf8(c.take_transmit().map(|b| b.to_vec()).unwrap_or_default()).unwrap()
+    }
+
+    #[test]
+    fn expunge_responses_answer_expunge_but_are_unsolicited_otherwise() {
+        let mut c = conn("* PREAUTH hi\r\n");
+        let sel = c.send(&t("SELECT")).unwrap();
+        c.feed(format!("* 3 EXISTS\r\n{sel} OK [READ-WRITE] done\r\n").as_bytes());
+        drain(&mut c);
+        let tag = c.send(&t("EXPUNGE")).unwrap();
+        c.feed(format!("* 2 EXPUNGE\r\n* VANISHED 7\r\n{tag} OK\r\n").as_bytes());
+        let ev = drain(&mut c);
+        assert!(
+            matches!(&ev[0], ConnEvent::Data { tag: Some(t), data: Data::Expunge(2) } if *t == tag)
+        );
+        assert!(
+            matches!(&ev[1], ConnEvent::Data { tag: Some(t), data: Data::Vanished { .. } } if *t == tag)
+        );
+        assert_eq!(c.mailbox().unwrap().exists, 1);
+        let tag = c.send(&t("NOOP")).unwrap();
+        c.feed(format!("* 1 EXPUNGE\r\n{tag} OK\r\n").as_bytes());
+        let ev = drain(&mut c);
+        assert!(matches!(
+            &ev[0],
+            ConnEvent::Data {
+                tag: None,
+                data: Data::Expunge(1)
+            }
+        ));
     }
 
     #[test]

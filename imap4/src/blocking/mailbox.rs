@@ -637,8 +637,11 @@ impl<S: Stream> Client<S> {
     fn mbx_expunge(&mut self, cmd: &encode::Expunge) -> Result<Expunged> {
         self.prepare()?;
         let before = self.unsolicited.len();
-        self.run(cmd)?;
-        let arrived: Vec<Unsolicited> = self.unsolicited.drain(before..).collect();
+        let reply = self.run(cmd)?;
+        // The connection routes EXPUNGE / VANISHED to the command; older cores queued them
+        // as unsolicited, so look in both places.
+        let mut arrived: Vec<Unsolicited> = self.unsolicited.drain(before..).collect();
+        arrived.extend(reply.data.into_iter().map(Unsolicited::Data));
         let mut out = Expunged::default();
         for u in arrived {
             match u {

@@ -39,6 +39,7 @@ use crate::transport::Transport;
 
 pub use fetch::FetchStream;
 pub use idle::{Idle, IdleEvent};
+pub use mailbox::{Expunged, MailboxStatus};
 pub use parts::{Attachment, MessageText};
 
 /// A byte stream the client can run over: anything `Read + Write`, plus a way to change
