@@ -264,6 +264,8 @@ struct InFlight {
     mailbox: Option<String>,
     /// For SELECT/EXAMINE: the new mailbox state being built.
     uses_seq: bool,
+    /// `caps_gen` when the command was queued: capabilities set since came with its answer.
+    caps_gen: u64,
 }
 
 /// The sans-IO IMAP connection. See the [module docs](self).
@@ -274,6 +276,8 @@ pub struct Connection {
     tags: TagGenerator,
     caps: Vec<Capability>,
     caps_known: bool,
+    /// Bumped whenever the capabilities are set.
+    caps_gen: u64,
     enabled: Vec<Capability>,
     mailbox: Option<MailboxState>,
     /// Commands sent or being sent, in order.
@@ -309,6 +313,7 @@ impl Connection {
             tags: TagGenerator::new(),
             caps: Vec::new(),
             caps_known: false,
+            caps_gen: 0,
             enabled: Vec::new(),
             mailbox: None,
             in_flight: VecDeque::new(),
@@ -421,6 +426,7 @@ impl Connection {
             sent: false,
             mailbox,
             uses_seq: cmd.uses_sequence_numbers(),
+            caps_gen: self.caps_gen,
         };
         self.queued.push_back(c);
         self.pump();
@@ -566,6 +572,7 @@ impl Connection {
     fn set_caps(&mut self, caps: Vec<Capability>) {
         self.caps = caps;
         self.caps_known = true;
+        self.caps_gen += 1;
     }
 
     fn handle(&mut self, r: Response) -> Result<(), ProtocolError> {
@@ -662,8 +669,9 @@ impl Connection {
         match c.name {
             "LOGIN" | "AUTHENTICATE" if ok => {
                 self.state = ConnState::Authenticated;
-                // Capabilities change after login; keep them only if sent with the OK.
-                if !matches!(s.code, Some(Code::Capability(_))) {
+                // Capabilities change after login; keep them only if sent with the OK or
+                // as untagged CAPABILITY data while the command ran (Dovecot does both).
+                if !matches!(s.code, Some(Code::Capability(_))) && self.caps_gen == c.caps_gen {
                     self.caps_known = false;
                     self.caps.clear();
                 }
@@ -884,6 +892,22 @@ mod tests {
                 data: Data::Expunge(1)
             }
         ));
+    }
+
+    #[test]
+    fn capabilities_sent_during_login_are_kept() {
+        let mut c = conn("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n");
+        let tag = c.send(&t("LOGIN")).unwrap();
+        c.feed(format!("* CAPABILITY IMAP4rev1 IDLE MOVE\r\n{tag} OK logged in\r\n").as_bytes());
+        drain(&mut c);
+        assert!(c.capabilities_known());
+        assert!(c.has_capability("MOVE"));
+        // Without them, the pre-login list is forgotten.
+        let mut c = conn("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n");
+        let tag = c.send(&t("LOGIN")).unwrap();
+        c.feed(format!("{tag} OK logged in\r\n").as_bytes());
+        drain(&mut c);
+        assert!(!c.capabilities_known());
     }
 
     #[test]

@@ -37,6 +37,11 @@ pub enum Error {
     /// The command is not valid now (wrong state), or could not be encoded.
     #[error(transparent)]
     Send(#[from] SendError),
+    /// A SASL mechanism could not go on: the credentials cannot be used (SASLprep forbids a
+    /// character, a NUL in a PLAIN password; nothing was sent), or the server's challenge
+    /// made no sense to it (the exchange was cancelled; the connection is fine).
+    #[error("SASL: {0}")]
+    Sasl(#[from] imap4_proto::sasl::SaslError),
     /// Refused to send a password over a connection without TLS.
     #[error("refusing to send credentials in clear over a connection without TLS (see allow_plaintext_login)")]
     PlaintextLogin,
@@ -101,6 +106,10 @@ pub enum Abort {
         /// The budget that ran out.
         after: std::time::Duration,
     },
+    /// The server accepted the login without proving it knows the password (SCRAM server
+    /// signature missing or wrong): this is not the server you meant to talk to.
+    #[error("server authentication failed: {0}")]
+    ServerAuthentication(imap4_proto::sasl::SaslError),
     /// An earlier error already broke the connection; this is what it was.
     #[error("the connection is unusable since an earlier error: {0}")]
     Unusable(String),

@@ -579,7 +579,10 @@ fn scram_wrong_server_signature_is_an_error_even_when_the_server_says_ok() {
         s.send(&format!("{t} OK welcome\r\n"));
     });
     let e = c.login_scram("alice", "pw").unwrap_err();
-    assert!(matches!(e, Error::Abort(_)), "{e:?}");
+    assert!(
+        matches!(e, Error::Abort(imap4::Abort::ServerAuthentication(_))),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("signature"), "{e}");
     assert!(c.is_broken());
     assert!(matches!(

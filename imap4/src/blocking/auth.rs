@@ -2,13 +2,11 @@
 //! it), the per-mechanism conveniences, and PROXYAUTH. `LOGIN` itself is in the core
 //! ([`Client::login`]).
 
-use std::io;
-
-use imap4_proto::encode::{self, EncodeError};
+use imap4_proto::encode;
 use imap4_proto::sasl::{
     self, Authenticator, CramMd5, OAuthBearer, Plain, SaslError, Scram, XOAuth2,
 };
-use imap4_proto::{Data, SendError, StatusKind};
+use imap4_proto::{Data, StatusKind};
 
 use super::{Client, Step, Stream, Unsolicited};
 use crate::error::{Abort, Error, Result};
@@ -16,17 +14,7 @@ use crate::error::{Abort, Error, Result};
 /// A mechanism that cannot even be built from the credentials (SASLprep forbids a
 /// character, a NUL in a PLAIN password, ...): nothing was sent.
 fn bad_input(e: SaslError) -> Error {
-    let reason = match e {
-        SaslError::Prohibited { .. } => {
-            "a credential holds a character SASLprep (RFC 4013) prohibits"
-        }
-        SaslError::InvalidInput { reason, .. } => reason,
-        _ => "the SASL mechanism refused the credentials",
-    };
-    Error::Send(SendError::Encode(EncodeError::Invalid {
-        command: "AUTHENTICATE",
-        reason,
-    }))
+    Error::Sasl(e)
 }
 
 impl<S: Stream> Client<S> {
@@ -120,9 +108,7 @@ impl<S: Stream> Client<S> {
                             StatusKind::Ok => {
                                 // The server let us in although we gave up on it (e.g. its
                                 // SCRAM signature was wrong): not a session to use.
-                                self.mark(
-                                    Abort::Io(io::Error::new(io::ErrorKind::InvalidData, e)).into(),
-                                )
+                                self.mark(Abort::ServerAuthentication(e).into())
                             }
                             _ => Error::Bad {
                                 command: name,
@@ -133,9 +119,7 @@ impl<S: Stream> Client<S> {
                     }
                     self.completion(name, status)?;
                     if let Err(e) = mech.finish(None) {
-                        return Err(self.mark(
-                            Abort::Io(io::Error::new(io::ErrorKind::InvalidData, e)).into(),
-                        ));
+                        return Err(self.mark(Abort::ServerAuthentication(e).into()));
                     }
                     return Ok(());
                 }

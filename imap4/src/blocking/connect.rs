@@ -5,7 +5,15 @@ use std::net::ToSocketAddrs;
 use imap4_proto::encode;
 use imap4_proto::ConnState;
 
-use super::Client;
+use super::{Client, Timeouts};
+
+/// The client's time budgets from connect options: the I/O timeout bounds the greeting
+/// and each command's silences (change them later with `Client::set_timeouts`).
+fn timeouts_from(opts: &crate::transport::ConnectOptions) -> Timeouts {
+    Timeouts::default()
+        .greeting(opts.io_timeout)
+        .command(opts.io_timeout)
+}
 use crate::error::{Error, Result};
 
 /// Constructors over [`Transport`](crate::transport::Transport): TLS, STARTTLS, a spawned
@@ -38,7 +46,7 @@ impl Client<crate::transport::Transport> {
                     s.set_nodelay(true)?;
                     s.set_write_timeout(opts.io_timeout)?;
                     let t = crate::transport::Transport::from_tcp(s);
-                    return Client::from_stream(t, false);
+                    return Client::from_stream_with(t, false, timeouts_from(&opts));
                 }
                 Err(e) => last = Some(e),
             }
@@ -71,7 +79,7 @@ impl Client<crate::transport::Transport> {
         opts: &crate::transport::ConnectOptions,
     ) -> Result<Self> {
         let t = crate::transport::Transport::connect_tcp(host, port, opts)?;
-        Client::from_stream(t, false)
+        Client::from_stream_with(t, false, timeouts_from(opts))
     }
 
     /// Connects with implicit TLS (port 993; imaplib's `IMAP4_SSL`), verifies the server's
@@ -110,7 +118,7 @@ impl Client<crate::transport::Transport> {
         opts: &crate::transport::ConnectOptions,
     ) -> Result<Self> {
         let t = crate::transport::Transport::connect_tls(host, port, tls, opts)?;
-        Client::from_stream(t, true)
+        Client::from_stream_with(t, true, timeouts_from(opts))
     }
 
     /// Connects over plain TCP (port 143), then upgrades to TLS with `STARTTLS` before
@@ -150,7 +158,7 @@ impl Client<crate::transport::Transport> {
         opts: &crate::transport::ConnectOptions,
     ) -> Result<Self> {
         let t = crate::transport::Transport::connect_tcp(host, port, opts)?;
-        let mut client = Client::from_stream(t, false)?;
+        let mut client = Client::from_stream_with(t, false, timeouts_from(opts))?;
         client.starttls(host, tls)?;
         Ok(client)
     }
@@ -248,7 +256,7 @@ impl Client<crate::transport::Transport> {
         opts: &crate::transport::ConnectOptions,
     ) -> Result<Self> {
         let t = crate::transport::Transport::spawn(command, opts)?;
-        Client::from_stream(t, secure)
+        Client::from_stream_with(t, secure, timeouts_from(opts))
     }
 
     /// The transport underneath.

@@ -37,9 +37,16 @@ use crate::error::{Abort, Error, Result};
 use crate::trace::Tracer;
 use crate::transport::Transport;
 
+pub use admin::{
+    AclEntry, Annotation, ListRights, Metadata, MetadataEntry, Quota, QuotaRoot, Rights,
+};
 pub use fetch::FetchStream;
 pub use idle::{Idle, IdleEvent};
 pub use mailbox::{Expunged, MailboxStatus};
+pub use messages::{
+    AppendUid, AppendUids, CopyUid, ESearchResult, MessageFlags, ModSeqUpdate, QResyncSelect,
+    StoreResult,
+};
 pub use parts::{Attachment, MessageText};
 
 /// A byte stream the client can run over: anything `Read + Write`, plus a way to change
@@ -329,6 +336,18 @@ impl<S: Stream> Client<S> {
     /// ```
     pub fn allow_plaintext_login(&mut self, yes: bool) {
         self.allow_plaintext = yes;
+    }
+
+    /// Sends every literal as a synchronizing literal (waiting for the server's `+`), even
+    /// when the server announces `LITERAL+` / `LITERAL-`: for servers that announce them
+    /// and then mishandle them.
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// client.set_force_sync_literals(true);
+    /// ```
+    pub fn set_force_sync_literals(&mut self, on: bool) {
+        self.conn.set_force_sync_literals(on);
     }
 
     /// Whether the connection is encrypted (TLS, STARTTLS, or a stream declared secure).
