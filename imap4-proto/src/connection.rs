@@ -393,6 +393,15 @@ impl Connection {
         }
     }
 
+    /// The commands sent (or queued) and not yet completed, oldest first: tag and name.
+    pub fn pending_commands(&self) -> Vec<(Tag, &'static str)> {
+        self.in_flight
+            .iter()
+            .chain(self.queued.iter())
+            .map(|c| (c.tag.clone(), c.name))
+            .collect()
+    }
+
     /// Number of commands sent (or queued) and not yet completed.
     pub fn in_flight(&self) -> usize {
         self.in_flight.len() + self.queued.len()

@@ -250,13 +250,15 @@ fn store_search_copy_move_expunge() {
     assert_eq!(s.conn.mailbox().unwrap().exists, 4);
     s.ok(&encode::Store::add_flags(SequenceSet::single(1).unwrap(), [Flag::Deleted]).uid(true));
     let r = s.ok(&encode::Expunge::new());
+    // The EXPUNGE responses answer the EXPUNGE command.
     assert_eq!(
-        r.unsolicited
+        r.data
             .iter()
             .filter(|d| matches!(d, Data::Expunge(1)))
             .count(),
         1
     );
+    assert!(r.unsolicited.is_empty(), "{:?}", r.unsolicited);
     assert_eq!(s.conn.mailbox().unwrap().exists, 3);
     let r = s.ok(&encode::Status::new(
         b.clone(),
