@@ -1,21 +1,12 @@
 //! Authentication: AUTHENTICATE with any SASL mechanism (SASL-IR when the server offers
 //! it), the per-mechanism conveniences, and PROXYAUTH. `LOGIN` itself is in the core
-//! ([`Client::login`]).
+//! ([`Client::login`]). The commands are [`Session`](crate::Session)'s, run to completion.
 
-use imap4_proto::encode;
-use imap4_proto::sasl::{
-    self, Authenticator, CramMd5, OAuthBearer, Plain, SaslError, Scram, XOAuth2,
-};
-use imap4_proto::{Data, StatusKind};
+use imap4_proto::sasl::Authenticator;
 
-use super::{Client, Step, Stream, Unsolicited};
-use crate::error::{Abort, Error, Result};
-
-/// A mechanism that cannot even be built from the credentials (SASLprep forbids a
-/// character, a NUL in a PLAIN password, ...): nothing was sent.
-fn bad_input(e: SaslError) -> Error {
-    Error::Sasl(e)
-}
+use super::{Client, Stream};
+use crate::error::Result;
+use crate::session::block_on;
 
 impl<S: Stream> Client<S> {
     /// Whether AUTHENTICATE sends the first SASL response on the command line (SASL-IR,
@@ -31,25 +22,28 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_sasl_ir(&mut self, yes: bool) {
-        self.sasl_ir = yes;
+        self.inner.set_sasl_ir(yes)
     }
 
     /// `AUTHENTICATE` with a SASL mechanism (imaplib's `authenticate(mechanism,
     /// authobject)`): any [`Authenticator`] from [`imap4::proto::sasl`](imap4_proto::sasl)
     /// (PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1/256, XOAUTH2, OAUTHBEARER) or your own.
     ///
-    /// - Refused with [`Error::PlaintextLogin`] over a connection without TLS unless
+    /// - Refused with [`Error::PlaintextLogin`](crate::Error::PlaintextLogin) over a
+    ///   connection without TLS unless
     ///   [`allow_plaintext_login`](Self::allow_plaintext_login) is set.
     /// - The first response goes on the command line when the server announces `SASL-IR`
     ///   (see [`set_sasl_ir`](Self::set_sasl_ir)).
-    /// - Refused credentials are [`Error::No`] (usually with `[AUTHENTICATIONFAILED]`);
-    ///   the connection stays usable for another attempt.
+    /// - Refused credentials are [`Error::No`](crate::Error::No) (usually with
+    ///   `[AUTHENTICATIONFAILED]`); the connection stays usable for another attempt.
     /// - If the mechanism cannot answer a challenge (malformed, or a SCRAM server error or
     ///   wrong signature), the exchange is cancelled with `*` and the result is
-    ///   [`Error::Bad`] (or [`Error::No`]) whose text starts with the SASL error.
+    ///   [`Error::Bad`](crate::Error::Bad) (or [`Error::No`](crate::Error::No)) whose text
+    ///   starts with the SASL error.
     /// - A server that says OK without proving it knows the password (SCRAM's server
     ///   signature missing or wrong) is an error too, and the connection is marked
-    ///   unusable ([`Error::Abort`]): it is not the server you meant to talk to.
+    ///   unusable ([`Error::Abort`](crate::Error::Abort)): it is not the server you meant
+    ///   to talk to.
     ///
     /// Credentials never appear in traces or error messages. After success the
     /// capabilities are those the server announces for the logged-in state
@@ -62,69 +56,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn authenticate(&mut self, mech: &mut dyn Authenticator) -> Result<()> {
-        if !self.secure && !self.allow_plaintext {
-            return Err(Error::PlaintextLogin);
-        }
-        let sasl_ir = self.sasl_ir && self.has_capability("SASL-IR")?;
-        let cmd = sasl::authenticate_command(mech, sasl_ir);
-        let name = encode::Command::name(&cmd);
-        let tag = self.start(&cmd)?;
-        // The client-side failure that made us cancel the exchange, if any.
-        let mut failed: Option<SaslError> = None;
-        loop {
-            match self.step(&tag, name)? {
-                Step::Continue(req) => {
-                    if failed.is_some() {
-                        // Already cancelled; a server that asks again gets `*` again.
-                        self.conn.send_line(b"*");
-                        continue;
-                    }
-                    match sasl::respond(mech, &req.text) {
-                        Ok(line) => self.conn.send_line(line.as_bytes()),
-                        Err(e) => {
-                            tracing::debug!(target: "imap4", "AUTHENTICATE cancelled: {e}");
-                            failed = Some(e);
-                            self.conn.send_line(b"*");
-                        }
-                    }
-                }
-                // The capabilities of the new state are applied by the connection itself.
-                Step::Data(Data::Capability(_)) => {}
-                Step::Data(d) => self.unsolicited.push_back(Unsolicited::Data(d)),
-                Step::Unparsed(m) => self.unsolicited.push_back(Unsolicited::Malformed(m)),
-                Step::LiteralStart(_) | Step::LiteralChunk(_) | Step::LiteralEnd => {}
-                Step::Done(status) => {
-                    if let Some(e) = failed {
-                        let text = format!(
-                            "{e}; exchange cancelled by the client (server: {})",
-                            status.text_str()
-                        );
-                        return Err(match status.kind {
-                            StatusKind::No => Error::No {
-                                command: name,
-                                text,
-                                code: status.code,
-                            },
-                            StatusKind::Ok => {
-                                // The server let us in although we gave up on it (e.g. its
-                                // SCRAM signature was wrong): not a session to use.
-                                self.mark(Abort::ServerAuthentication(e).into())
-                            }
-                            _ => Error::Bad {
-                                command: name,
-                                text,
-                                code: status.code,
-                            },
-                        });
-                    }
-                    self.completion(name, status)?;
-                    if let Err(e) = mech.finish(None) {
-                        return Err(self.mark(Abort::ServerAuthentication(e).into()));
-                    }
-                    return Ok(());
-                }
-            }
-        }
+        block_on(self.inner.authenticate(mech))
     }
 
     /// `AUTHENTICATE PLAIN` (RFC 4616) with a user name and password.
@@ -135,8 +67,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn login_plain(&mut self, user: &str, password: &str) -> Result<()> {
-        let mut m = Plain::new(user, password).map_err(bad_input)?;
-        self.authenticate(&mut m)
+        block_on(self.inner.login_plain(user, password))
     }
 
     /// `AUTHENTICATE CRAM-MD5` (RFC 2195): the password itself is never sent.
@@ -147,12 +78,12 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn login_cram_md5(&mut self, user: &str, password: &str) -> Result<()> {
-        self.authenticate(&mut CramMd5::new(user, password))
+        block_on(self.inner.login_cram_md5(user, password))
     }
 
     /// `AUTHENTICATE SCRAM-SHA-256` (RFC 7677), or `SCRAM-SHA-1` (RFC 5802) when the
     /// server offers only that: the password is never sent, and the server must prove it
-    /// knows it (else [`Error::Abort`]).
+    /// knows it (else [`Error::Abort`](crate::Error::Abort)).
     ///
     /// ```no_run
     /// # let mut client: imap4::blocking::Client = todo!();
@@ -160,15 +91,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn login_scram(&mut self, user: &str, password: &str) -> Result<()> {
-        let sha1_only = !self.has_capability("AUTH=SCRAM-SHA-256")?
-            && self.has_capability("AUTH=SCRAM-SHA-1")?;
-        let mut m = if sha1_only {
-            Scram::sha1(user, password)
-        } else {
-            Scram::sha256(user, password)
-        }
-        .map_err(bad_input)?;
-        self.authenticate(&mut m)
+        block_on(self.inner.login_scram(user, password))
     }
 
     /// `AUTHENTICATE XOAUTH2` with an OAuth 2.0 access token (Gmail, Outlook).
@@ -180,12 +103,12 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn login_xoauth2(&mut self, user: &str, token: &str) -> Result<()> {
-        let mut m = XOAuth2::new(user, token).map_err(bad_input)?;
-        self.authenticate(&mut m)
+        block_on(self.inner.login_xoauth2(user, token))
     }
 
     /// `AUTHENTICATE OAUTHBEARER` (RFC 7628) with an OAuth 2.0 bearer token. For the
-    /// optional host and port fields, build an [`OAuthBearer`] and call
+    /// optional host and port fields, build an
+    /// [`OAuthBearer`](imap4_proto::sasl::OAuthBearer) and call
     /// [`authenticate`](Self::authenticate).
     ///
     /// ```no_run
@@ -195,12 +118,12 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn login_oauthbearer(&mut self, user: &str, token: &str) -> Result<()> {
-        let mut m = OAuthBearer::new(user, token).map_err(bad_input)?;
-        self.authenticate(&mut m)
+        block_on(self.inner.login_oauthbearer(user, token))
     }
 
     /// `PROXYAUTH user` (Cyrus; imaplib's `proxyauth`): an administrator, already logged
-    /// in, continues the session as `user`. Servers without it answer [`Error::Bad`].
+    /// in, continues the session as `user`. Servers without it answer
+    /// [`Error::Bad`](crate::Error::Bad).
     ///
     /// ```no_run
     /// # let mut client: imap4::blocking::Client = todo!();
@@ -210,7 +133,6 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "proxyauth")]
     pub fn proxy_auth(&mut self, user: &str) -> Result<()> {
-        self.run(&encode::ProxyAuth::new(user))?;
-        Ok(())
+        block_on(self.inner.proxy_auth(user))
     }
 }

@@ -1,217 +1,22 @@
 //! Message commands: APPEND, SEARCH, SORT, THREAD, STORE, COPY, MOVE, partial fetches and
-//! the QRESYNC select.
+//! the QRESYNC select. The commands are [`Session`](crate::Session)'s, run to completion.
 
 use bytes::Bytes;
 use imap4_proto::date::InternalDate;
 use imap4_proto::encode::{
-    self, Append, AppendMessage, Criteria, FetchAttr, MessageSet, QResync, SearchReturn,
-    SortCriterion, StoreMode, ThreadAlgorithm,
+    self, Append, AppendMessage, Criteria, MessageSet, QResync, SearchReturn, SortCriterion,
+    StoreMode, ThreadAlgorithm,
 };
-use imap4_proto::{
-    Code, Data, ESearchItem, Fetch, FetchItem, Flag, MailboxState, Section, SectionData,
-    SequenceSet, Status, Thread,
+use imap4_proto::{Flag, Section, SequenceSet, Thread};
+
+use super::{Client, Stream};
+use crate::error::Result;
+use crate::session::{
+    block_on, AppendUid, AppendUids, CopyUid, ESearchResult, MessageFlags, QResyncSelect,
+    StoreResult,
 };
-
-use super::{Client, Stream, Unsolicited};
-use crate::error::{Error, Result};
-
-/// Where an appended message landed (`APPENDUID`, RFC 4315 UIDPLUS).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct AppendUid {
-    /// UIDVALIDITY of the target mailbox.
-    pub uid_validity: u32,
-    /// The UID the message got.
-    pub uid: u32,
-}
-
-/// Where several appended messages landed (`APPENDUID` of a MULTIAPPEND, or of one APPEND
-/// per message).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct AppendUids {
-    /// UIDVALIDITY of the target mailbox.
-    pub uid_validity: u32,
-    /// The UIDs, in the order the messages were given.
-    pub uids: Vec<u32>,
-}
-
-/// What COPY or MOVE did (`COPYUID`, RFC 4315 UIDPLUS): the UIDs in the source mailbox and
-/// the UIDs of the copies in the target, pairwise.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CopyUid {
-    /// UIDVALIDITY of the target mailbox.
-    pub uid_validity: u32,
-    /// The source UIDs, in the order the server copied them.
-    pub source: Vec<u32>,
-    /// The new UIDs in the target, in the same order.
-    pub dest: Vec<u32>,
-}
-
-impl CopyUid {
-    fn from_code(code: &Code) -> Option<CopyUid> {
-        match code {
-            Code::CopyUid {
-                uid_validity,
-                source,
-                dest,
-            } => Some(CopyUid {
-                uid_validity: *uid_validity,
-                source: source.iter(u32::MAX).collect(),
-                dest: dest.iter(u32::MAX).collect(),
-            }),
-            _ => None,
-        }
-    }
-
-    /// (source UID, target UID) pairs.
-    ///
-    /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
-    /// use imap4::proto::SequenceSet;
-    /// if let Some(c) = client.uid_copy(&SequenceSet::range(1, 3)?, "Archive")? {
-    ///     for (old, new) in c.pairs() {
-    ///         println!("{old} -> {new}");
-    ///     }
-    /// }
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.source.iter().copied().zip(self.dest.iter().copied())
-    }
-
-    /// The target UID of the copy of source UID `uid`.
-    ///
-    /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
-    /// use imap4::proto::SequenceSet;
-    /// let c = client.uid_move(&SequenceSet::single(7)?, "Archive")?;
-    /// println!("{:?}", c.and_then(|c| c.dest_of(7)));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn dest_of(&self, uid: u32) -> Option<u32> {
-        self.pairs().find(|(s, _)| *s == uid).map(|(_, d)| d)
-    }
-}
-
-/// A message's flags after STORE, as the server reported them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct MessageFlags {
-    /// The message sequence number.
-    pub seq: u32,
-    /// The UID (always there for UID STORE; for STORE when the server adds it).
-    pub uid: Option<u32>,
-    /// All the message's flags after the change.
-    pub flags: Vec<Flag>,
-    /// The new mod-sequence (CONDSTORE).
-    pub modseq: Option<u64>,
-}
-
-impl MessageFlags {
-    fn from_fetch(f: &Fetch) -> Option<MessageFlags> {
-        Some(MessageFlags {
-            seq: f.seq,
-            uid: f.uid(),
-            flags: f.flags()?.to_vec(),
-            modseq: f.modseq(),
-        })
-    }
-}
-
-/// A message's new mod-sequence after a `.SILENT` STORE under CONDSTORE (RFC 7162 3.2:
-/// the server reports it even though the flags are not sent back).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ModSeqUpdate {
-    /// The message sequence number.
-    pub seq: u32,
-    /// The UID, when the server adds it (always for UID STORE).
-    pub uid: Option<u32>,
-    /// The new mod-sequence.
-    pub modseq: u64,
-}
-
-/// What a STORE brought back.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StoreResult {
-    /// The changed messages with their new flags (empty for `.SILENT`). A message whose
-    /// flags already were as asked is not changed and not listed.
-    pub updated: Vec<MessageFlags>,
-    /// For `.SILENT` under CONDSTORE: the new mod-sequences of the changed messages.
-    pub modseqs: Vec<ModSeqUpdate>,
-    /// `MODIFIED` (RFC 7162): the messages UNCHANGEDSINCE kept from changing because they
-    /// changed after the given mod-sequence (sequence numbers or UIDs, as in the command).
-    pub modified: Option<SequenceSet>,
-}
-
-/// The typed result of an extended search (`ESEARCH`, RFC 4731): only the items asked for
-/// are filled in; `min`, `max` and `all` are `None` when nothing matched.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ESearchResult {
-    /// The numbers are UIDs.
-    pub uid: bool,
-    /// `MIN`: the lowest match.
-    pub min: Option<u32>,
-    /// `MAX`: the highest match.
-    pub max: Option<u32>,
-    /// `COUNT`: how many matched.
-    pub count: Option<u32>,
-    /// `ALL`: every match.
-    pub all: Option<SequenceSet>,
-    /// `MODSEQ` (CONDSTORE): the highest mod-sequence of the matches.
-    pub modseq: Option<u64>,
-}
-
-/// The result of [`Client::select_qresync`]: the mailbox, what was expunged since the known
-/// state, and the messages that changed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QResyncSelect {
-    /// The mailbox state (UIDVALIDITY, HIGHESTMODSEQ, ...).
-    pub mailbox: MailboxState,
-    /// UIDs expunged since the given mod-sequence (`VANISHED (EARLIER)`).
-    pub vanished: SequenceSet,
-    /// Messages changed since the given mod-sequence (UID, FLAGS and MODSEQ each).
-    pub changed: Vec<Fetch>,
-}
-
-/// Whether any search string holds a non-ASCII byte (then a CHARSET is needed).
-fn needs_utf8(c: &Criteria) -> bool {
-    let b = |s: &[u8]| !s.is_ascii();
-    match c {
-        Criteria::Bcc(s)
-        | Criteria::Body(s)
-        | Criteria::Cc(s)
-        | Criteria::From(s)
-        | Criteria::Subject(s)
-        | Criteria::Text(s)
-        | Criteria::To(s)
-        | Criteria::Keyword(s)
-        | Criteria::Unkeyword(s)
-        | Criteria::GmRaw(s)
-        | Criteria::GmLabels(s) => b(s),
-        Criteria::Header(f, s) => b(f) || b(s),
-        Criteria::EmailId(s) | Criteria::ThreadId(s) | Criteria::Filter(s) | Criteria::Raw(s) => {
-            b(s.as_bytes())
-        }
-        Criteria::Not(c) | Criteria::Fuzzy(c) => needs_utf8(c),
-        Criteria::Or(a, c) => needs_utf8(a) || needs_utf8(c),
-        Criteria::And(v) => v.iter().any(needs_utf8),
-        _ => false,
-    }
-}
-
-/// The body section data of `f`, if it holds bytes.
-fn section_bytes(f: &Fetch) -> Option<Bytes> {
-    f.items.iter().find_map(|i| match i {
-        FetchItem::BodySection { data, .. } => match data {
-            SectionData::Bytes(b) => Some(b.clone()),
-            SectionData::Nil => Some(Bytes::new()),
-            SectionData::Streamed(_) => None,
-        },
-        _ => None,
-    })
-}
 
 impl<S: Stream> Client<S> {
-    // ----- APPEND -----
-
     /// `APPEND mailbox (flags) "date" {n}`: stores a message in `mailbox`. Returns where it
     /// landed when the server has UIDPLUS (`APPENDUID`), else `None`.
     ///
@@ -237,11 +42,7 @@ impl<S: Stream> Client<S> {
         flags: impl IntoIterator<Item = Flag>,
         date: Option<InternalDate>,
     ) -> Result<Option<AppendUid>> {
-        let mut m = AppendMessage::new(message.into()).flags(flags);
-        if let Some(d) = date {
-            m = m.date(d);
-        }
-        self.append_one(Append::new(mailbox, m))
+        block_on(self.inner.append(mailbox, message, flags, date))
     }
 
     /// [`append`](Self::append) sending the message as a `literal8` (`~{n}`, RFC 3516
@@ -261,21 +62,7 @@ impl<S: Stream> Client<S> {
         flags: impl IntoIterator<Item = Flag>,
         date: Option<InternalDate>,
     ) -> Result<Option<AppendUid>> {
-        self.require("APPEND", "BINARY")?;
-        let mut m = AppendMessage::new(message.into()).flags(flags).binary(true);
-        if let Some(d) = date {
-            m = m.date(d);
-        }
-        self.append_one(Append::new(mailbox, m))
-    }
-
-    fn append_one(&mut self, cmd: Append) -> Result<Option<AppendUid>> {
-        Ok(self.append_with(cmd)?.and_then(|a| {
-            a.uids.first().map(|&uid| AppendUid {
-                uid_validity: a.uid_validity,
-                uid,
-            })
-        }))
+        block_on(self.inner.append_binary(mailbox, message, flags, date))
     }
 
     /// Any APPEND (several messages, CATENATE, UTF8, literal8), sent as it is: the UIDs
@@ -292,14 +79,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn append_with(&mut self, cmd: Append) -> Result<Option<AppendUids>> {
-        let r = self.run(&cmd)?;
-        Ok(match r.status.code {
-            Some(Code::AppendUid { uid_validity, uids }) => Some(AppendUids {
-                uid_validity,
-                uids: uids.iter(u32::MAX).collect(),
-            }),
-            _ => None,
-        })
+        block_on(self.inner.append_with(cmd))
     }
 
     /// Appends several messages: in one command when the server has MULTIAPPEND (RFC
@@ -323,38 +103,7 @@ impl<S: Stream> Client<S> {
         mailbox: &str,
         messages: impl IntoIterator<Item = AppendMessage>,
     ) -> Result<Option<AppendUids>> {
-        let messages: Vec<AppendMessage> = messages.into_iter().collect();
-        if messages.is_empty() {
-            return Ok(None);
-        }
-        if messages.len() == 1 || self.has_capability("MULTIAPPEND")? {
-            return self.append_with(Append::multi(mailbox, messages));
-        }
-        let mut out: Option<AppendUids> = None;
-        let mut all_known = true;
-        for m in messages {
-            match self.append_with(Append::new(mailbox, m))? {
-                Some(a) if all_known => match &mut out {
-                    None => out = Some(a),
-                    Some(o) if o.uid_validity == a.uid_validity => o.uids.extend(a.uids),
-                    Some(_) => all_known = false,
-                },
-                _ => all_known = false,
-            }
-        }
-        Ok(out.filter(|_| all_known))
-    }
-
-    // ----- SEARCH, SORT, THREAD -----
-
-    fn search_cmd(&mut self, criteria: Criteria, uid: bool) -> encode::Search {
-        let utf8 = needs_utf8(&criteria);
-        let mut cmd = encode::Search::new(criteria).uid(uid);
-        // RFC 6855 3: no CHARSET once UTF8=ACCEPT is enabled (UTF-8 is then the default).
-        if utf8 && !self.conn.is_enabled("UTF8=ACCEPT") {
-            cmd = cmd.charset("UTF-8");
-        }
-        cmd
+        block_on(self.inner.multiappend(mailbox, messages))
     }
 
     /// `SEARCH criteria`: the sequence numbers of the matching messages. Non-ASCII search
@@ -368,8 +117,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn search(&mut self, criteria: Criteria) -> Result<Vec<u32>> {
-        let cmd = self.search_cmd(criteria, false);
-        self.search_with(cmd)
+        block_on(self.inner.search(criteria))
     }
 
     /// `UID SEARCH`: the UIDs matching the criteria (non-ASCII text as in
@@ -385,8 +133,7 @@ impl<S: Stream> Client<S> {
     #[doc(alias = "uid")]
     #[doc(alias = "search")]
     pub fn uid_search(&mut self, criteria: Criteria) -> Result<Vec<u32>> {
-        let cmd = self.search_cmd(criteria, true);
-        self.search_with(cmd)
+        block_on(self.inner.uid_search(criteria))
     }
 
     /// Any SEARCH (explicit CHARSET, `.uid(true)`), sent as it is: the matching numbers.
@@ -400,49 +147,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "search")]
     pub fn search_with(&mut self, cmd: encode::Search) -> Result<Vec<u32>> {
-        let r = self.run(&cmd)?;
-        Ok(r.data
-            .into_iter()
-            .flat_map(|d| match d {
-                Data::Search { nums, .. } => nums,
-                Data::ESearch(e) => e
-                    .all()
-                    .map(|s| s.iter(u32::MAX).collect())
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            })
-            .collect())
-    }
-
-    fn esearch_inner(
-        &mut self,
-        criteria: Criteria,
-        returning: Vec<SearchReturn>,
-        uid: bool,
-    ) -> Result<ESearchResult> {
-        self.require(if uid { "UID SEARCH" } else { "SEARCH" }, "ESEARCH")?;
-        let cmd = self.search_cmd(criteria, uid).returning(returning);
-        let r = self.run(&cmd)?;
-        let mut out = ESearchResult {
-            uid,
-            ..ESearchResult::default()
-        };
-        for d in r.data {
-            if let Data::ESearch(e) = d {
-                out.uid = e.uid;
-                for item in e.items {
-                    match item {
-                        ESearchItem::Min(n) => out.min = Some(n),
-                        ESearchItem::Max(n) => out.max = Some(n),
-                        ESearchItem::Count(n) => out.count = Some(n),
-                        ESearchItem::All(s) => out.all = Some(s),
-                        ESearchItem::ModSeq(m) => out.modseq = Some(m),
-                        _ => {}
-                    }
-                }
-            }
-        }
-        Ok(out)
+        block_on(self.inner.search_with(cmd))
     }
 
     /// `SEARCH RETURN (...) criteria` (RFC 4731 ESEARCH): a summary of the matches by
@@ -462,7 +167,7 @@ impl<S: Stream> Client<S> {
         criteria: Criteria,
         returning: impl IntoIterator<Item = SearchReturn>,
     ) -> Result<ESearchResult> {
-        self.esearch_inner(criteria, returning.into_iter().collect(), false)
+        block_on(self.inner.esearch(criteria, returning))
     }
 
     /// `UID SEARCH RETURN (...) criteria`: like [`esearch`](Self::esearch), with UIDs.
@@ -480,20 +185,7 @@ impl<S: Stream> Client<S> {
         criteria: Criteria,
         returning: impl IntoIterator<Item = SearchReturn>,
     ) -> Result<ESearchResult> {
-        self.esearch_inner(criteria, returning.into_iter().collect(), true)
-    }
-
-    fn sort_inner(&mut self, cmd: encode::Sort) -> Result<Vec<u32>> {
-        let name = encode::Command::name(&cmd);
-        self.require(name, "SORT")?;
-        let r = self.run(&cmd)?;
-        Ok(r.data
-            .into_iter()
-            .flat_map(|d| match d {
-                Data::Sort { nums, .. } => nums,
-                _ => Vec::new(),
-            })
-            .collect())
+        block_on(self.inner.uid_esearch(criteria, returning))
     }
 
     /// `SORT (keys) UTF-8 criteria` (RFC 5256): the sequence numbers of the matching
@@ -510,7 +202,7 @@ impl<S: Stream> Client<S> {
         keys: impl IntoIterator<Item = K>,
         criteria: Criteria,
     ) -> Result<Vec<u32>> {
-        self.sort_inner(encode::Sort::new(keys, criteria))
+        block_on(self.inner.sort(keys, criteria))
     }
 
     /// `UID SORT (keys) UTF-8 criteria`: the UIDs in sort order. Needs SORT.
@@ -528,32 +220,7 @@ impl<S: Stream> Client<S> {
         keys: impl IntoIterator<Item = K>,
         criteria: Criteria,
     ) -> Result<Vec<u32>> {
-        self.sort_inner(encode::Sort::new(keys, criteria).uid(true))
-    }
-
-    fn thread_inner(
-        &mut self,
-        algorithm: ThreadAlgorithm,
-        cmd: encode::Thread,
-    ) -> Result<Vec<Thread>> {
-        let name = encode::Command::name(&cmd);
-        let cap = match algorithm {
-            ThreadAlgorithm::OrderedSubject => Some("THREAD=ORDEREDSUBJECT"),
-            ThreadAlgorithm::References => Some("THREAD=REFERENCES"),
-            ThreadAlgorithm::Refs => Some("THREAD=REFS"),
-            _ => None,
-        };
-        if let Some(cap) = cap {
-            self.require(name, cap)?;
-        }
-        let r = self.run(&cmd)?;
-        Ok(r.data
-            .into_iter()
-            .flat_map(|d| match d {
-                Data::Thread(t) => t,
-                _ => Vec::new(),
-            })
-            .collect())
+        block_on(self.inner.uid_sort(keys, criteria))
     }
 
     /// `THREAD algorithm UTF-8 criteria` (RFC 5256): the matching messages (sequence
@@ -572,8 +239,7 @@ impl<S: Stream> Client<S> {
         algorithm: ThreadAlgorithm,
         criteria: Criteria,
     ) -> Result<Vec<Thread>> {
-        let cmd = encode::Thread::new(algorithm.clone(), criteria);
-        self.thread_inner(algorithm, cmd)
+        block_on(self.inner.thread(algorithm, criteria))
     }
 
     /// `UID THREAD algorithm UTF-8 criteria`: thread trees of UIDs.
@@ -591,11 +257,8 @@ impl<S: Stream> Client<S> {
         algorithm: ThreadAlgorithm,
         criteria: Criteria,
     ) -> Result<Vec<Thread>> {
-        let cmd = encode::Thread::new(algorithm.clone(), criteria).uid(true);
-        self.thread_inner(algorithm, cmd)
+        block_on(self.inner.uid_thread(algorithm, criteria))
     }
-
-    // ----- STORE -----
 
     /// `STORE set [+|-]FLAGS (flags)`: adds, removes or replaces flags of messages by
     /// sequence number; returns their flags after the change.
@@ -615,9 +278,7 @@ impl<S: Stream> Client<S> {
         mode: StoreMode,
         flags: impl IntoIterator<Item = Flag>,
     ) -> Result<Vec<MessageFlags>> {
-        Ok(self
-            .store_with(encode::Store::new(set, mode, flags))?
-            .updated)
+        block_on(self.inner.store(set, mode, flags))
     }
 
     /// `UID STORE uids [+|-]FLAGS (flags)`: like [`store`](Self::store), by UID.
@@ -637,9 +298,7 @@ impl<S: Stream> Client<S> {
         mode: StoreMode,
         flags: impl IntoIterator<Item = Flag>,
     ) -> Result<Vec<MessageFlags>> {
-        Ok(self
-            .store_with(encode::Store::new(uids, mode, flags).uid(true))?
-            .updated)
+        block_on(self.inner.uid_store(uids, mode, flags))
     }
 
     /// Any STORE (`.silent(true)`, `.unchanged_since(modseq)` of CONDSTORE, UID or not):
@@ -664,48 +323,8 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "store")]
     pub fn store_with(&mut self, cmd: encode::Store) -> Result<StoreResult> {
-        let uid = cmd.is_uid();
-        let set = match cmd.set() {
-            MessageSet::Set(s) => Some(s.clone()),
-            _ => None,
-        };
-        let r = self.run(&cmd)?;
-        let exists = self.conn.mailbox().map_or(0, |m| m.exists);
-        let mut out = StoreResult::default();
-        for d in r.data {
-            let Data::Fetch(f) = d else {
-                self.unsolicited.push_back(Unsolicited::Data(d));
-                continue;
-            };
-            let ours = match &set {
-                None => true,
-                Some(s) if uid => f.uid().is_some_and(|u| s.contains(u, u32::MAX)),
-                Some(s) => s.contains(f.seq, exists.max(f.seq)),
-            };
-            if ours {
-                if let Some(m) = MessageFlags::from_fetch(&f) {
-                    out.updated.push(m);
-                    continue;
-                }
-                if let Some(modseq) = f.modseq() {
-                    out.modseqs.push(ModSeqUpdate {
-                        seq: f.seq,
-                        uid: f.uid(),
-                        modseq,
-                    });
-                    continue;
-                }
-            }
-            self.unsolicited
-                .push_back(Unsolicited::Data(Data::Fetch(f)));
-        }
-        if let Some(Code::Modified(s)) = r.status.code {
-            out.modified = Some(s);
-        }
-        Ok(out)
+        block_on(self.inner.store_with(cmd))
     }
-
-    // ----- COPY, MOVE -----
 
     /// `COPY set mailbox`: copies messages (by sequence number); returns `COPYUID` when
     /// the server has UIDPLUS.
@@ -717,8 +336,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn copy(&mut self, set: &SequenceSet, mailbox: &str) -> Result<Option<CopyUid>> {
-        let r = self.run(&encode::Copy::new(set, mailbox))?;
-        Ok(r.status.code.as_ref().and_then(CopyUid::from_code))
+        block_on(self.inner.copy(set, mailbox))
     }
 
     /// `UID COPY uids mailbox`: copies messages by UID; returns `COPYUID` when the server
@@ -733,47 +351,13 @@ impl<S: Stream> Client<S> {
     #[doc(alias = "uid")]
     #[doc(alias = "copy")]
     pub fn uid_copy(&mut self, uids: &SequenceSet, mailbox: &str) -> Result<Option<CopyUid>> {
-        let r = self.run(&encode::Copy::new(uids, mailbox).uid(true))?;
-        Ok(r.status.code.as_ref().and_then(CopyUid::from_code))
-    }
-
-    /// Runs MOVE / UID MOVE and finds the COPYUID (sent in an untagged OK before the
-    /// expunges, RFC 6851 4.3, or in the tagged OK).
-    fn run_move(&mut self, cmd: encode::Move) -> Result<Option<CopyUid>> {
-        self.prepare()?;
-        let from = self.unsolicited.len();
-        let r = self.run(&cmd)?;
-        if let Some(c) = r.status.code.as_ref().and_then(CopyUid::from_code) {
-            return Ok(Some(c));
-        }
-        let at = self.unsolicited.iter().skip(from).position(|u| {
-            matches!(u, Unsolicited::Status(Status { code: Some(c), .. }) if CopyUid::from_code(c).is_some())
-        });
-        Ok(at
-            .and_then(|i| self.unsolicited.remove(from + i))
-            .and_then(|u| match u {
-                Unsolicited::Status(Status { code: Some(c), .. }) => CopyUid::from_code(&c),
-                _ => None,
-            }))
-    }
-
-    /// MOVE emulated as `UID COPY` + `UID STORE +FLAGS.SILENT (\Deleted)` + `UID EXPUNGE`
-    /// (only the moved messages are expunged).
-    fn move_fallback(&mut self, uids: &SequenceSet, mailbox: &str) -> Result<Option<CopyUid>> {
-        let copied = self.uid_copy(uids, mailbox)?;
-        self.store_with(
-            encode::Store::add_flags(uids, [Flag::Deleted])
-                .uid(true)
-                .silent(true),
-        )?;
-        self.run(&encode::Expunge::uids(uids))?;
-        Ok(copied)
+        block_on(self.inner.uid_copy(uids, mailbox))
     }
 
     /// `MOVE set mailbox` (RFC 6851): moves messages (by sequence number); returns
     /// `COPYUID` when the server has UIDPLUS. Without MOVE, it is done as COPY, STORE
     /// `\Deleted` and `UID EXPUNGE` of just these messages — which needs UIDPLUS; without
-    /// both it is [`Error::Capability`].
+    /// both it is [`Error::Capability`](crate::Error::Capability).
     ///
     /// ```no_run
     /// # let mut client: imap4::blocking::Client = todo!();
@@ -783,19 +367,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "move")]
     pub fn move_(&mut self, set: &SequenceSet, mailbox: &str) -> Result<Option<CopyUid>> {
-        if self.has_capability("MOVE")? {
-            return self.run_move(encode::Move::new(set, mailbox));
-        }
-        self.require("MOVE", "UIDPLUS")
-            .map_err(|_| Error::Capability {
-                command: "MOVE",
-                capability: "MOVE",
-            })?;
-        let uids: SequenceSet = self.uid_search(Criteria::seq(set))?.into_iter().collect();
-        if uids.is_empty() {
-            return Ok(None);
-        }
-        self.move_fallback(&uids, mailbox)
+        block_on(self.inner.move_(set, mailbox))
     }
 
     /// `UID MOVE uids mailbox`: like [`move_`](Self::move_), by UID.
@@ -811,35 +383,7 @@ impl<S: Stream> Client<S> {
     #[doc(alias = "uid")]
     #[doc(alias = "move")]
     pub fn uid_move(&mut self, uids: &SequenceSet, mailbox: &str) -> Result<Option<CopyUid>> {
-        if self.has_capability("MOVE")? {
-            return self.run_move(encode::Move::new(uids, mailbox).uid(true));
-        }
-        self.require("UID MOVE", "UIDPLUS")
-            .map_err(|_| Error::Capability {
-                command: "UID MOVE",
-                capability: "MOVE",
-            })?;
-        self.move_fallback(uids, mailbox)
-    }
-
-    // ----- partial fetch -----
-
-    fn partial_inner(
-        &mut self,
-        n: u32,
-        uid: bool,
-        section: Section,
-        start: u32,
-        length: u32,
-    ) -> Result<Option<Bytes>> {
-        let set: SequenceSet = [n].into_iter().collect();
-        let attr = FetchAttr::body_peek(section).partial(start, length);
-        let cmd = encode::Fetch::new(set, [attr]).uid(uid);
-        let msgs = self.fetch_with(cmd)?.collect_all()?;
-        Ok(msgs
-            .iter()
-            .find(|f| if uid { f.uid() == Some(n) } else { f.seq == n })
-            .and_then(section_bytes))
+        block_on(self.inner.uid_move(uids, mailbox))
     }
 
     /// `length` bytes of a body section of message `seq` from byte `start` (0-based), as
@@ -860,7 +404,7 @@ impl<S: Stream> Client<S> {
         start: u32,
         length: u32,
     ) -> Result<Option<Bytes>> {
-        self.partial_inner(seq, false, section, start, length)
+        block_on(self.inner.partial(seq, section, start, length))
     }
 
     /// Like [`partial`](Self::partial), for the message with UID `uid`.
@@ -880,10 +424,8 @@ impl<S: Stream> Client<S> {
         start: u32,
         length: u32,
     ) -> Result<Option<Bytes>> {
-        self.partial_inner(uid, true, section, start, length)
+        block_on(self.inner.uid_partial(uid, section, start, length))
     }
-
-    // ----- QRESYNC -----
 
     /// `SELECT mailbox (QRESYNC (uidvalidity modseq [known-uids]))` (RFC 7162): opens the
     /// mailbox and says what changed since a state the caller kept — the UIDs expunged
@@ -903,34 +445,6 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn select_qresync(&mut self, mailbox: &str, qresync: QResync) -> Result<QResyncSelect> {
-        self.require("SELECT", "QRESYNC")?;
-        if !self.conn.is_enabled("QRESYNC") {
-            self.run(&encode::Enable::new(["QRESYNC"]))?;
-        }
-        self.prepare()?;
-        let from = self.unsolicited.len();
-        let state = self.select_with(encode::Select::new(mailbox).qresync(qresync))?;
-        let mut out = QResyncSelect {
-            mailbox: state,
-            vanished: SequenceSet::new(),
-            changed: Vec::new(),
-        };
-        let rest: Vec<Unsolicited> = self.unsolicited.drain(from..).collect();
-        for u in rest {
-            match u {
-                Unsolicited::Data(Data::Vanished {
-                    earlier: true,
-                    uids,
-                }) => {
-                    for r in uids.ranges() {
-                        out.vanished.push(*r);
-                    }
-                }
-                Unsolicited::Data(Data::Fetch(f)) => out.changed.push(f),
-                u => self.unsolicited.push_back(u),
-            }
-        }
-        out.vanished.normalize();
-        Ok(out)
+        block_on(self.inner.select_qresync(mailbox, qresync))
     }
 }
