@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 
 use imap4_proto::{ConnEvent, Connection, Status, StatusKind, Tag};
 
-use crate::blocking::{Step, Unsolicited};
 use crate::error::{Abort, Error, Result};
+use crate::session::{Step, Unsolicited};
 use crate::trace::Tracer;
 
 fn is_alert(s: &Status) -> bool {

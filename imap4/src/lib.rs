@@ -24,9 +24,17 @@ pub mod blocking;
 mod engine;
 mod error;
 pub mod mime;
+pub mod session;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 mod trace;
 pub mod transport;
 
-pub use blocking::{Reply, Unsolicited};
 pub use error::{Abort, Error, Result};
 pub use imap4_proto as proto;
+pub use session::{
+    AclEntry, Annotation, AppendUid, AppendUids, Attachment, CopyUid, ESearchResult, Expunged,
+    IdleEvent, Io, ListRights, MailboxStatus, MessageFlags, MessageText, Metadata, MetadataEntry,
+    ModSeqUpdate, QResyncSelect, Quota, QuotaRoot, Reply, Rights, Session, StoreResult, Timeouts,
+    Unsolicited,
+};

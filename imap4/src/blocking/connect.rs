@@ -2,10 +2,8 @@
 
 use std::net::ToSocketAddrs;
 
-use imap4_proto::encode;
-use imap4_proto::ConnState;
-
 use super::{Client, Timeouts};
+use crate::session::block_on;
 
 /// The client's time budgets from connect options: the I/O timeout bounds the greeting
 /// and each command's silences (change them later with `Client::set_timeouts`).
@@ -14,7 +12,7 @@ fn timeouts_from(opts: &crate::transport::ConnectOptions) -> Timeouts {
         .greeting(opts.io_timeout)
         .command(opts.io_timeout)
 }
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Constructors over [`Transport`](crate::transport::Transport): TLS, STARTTLS, a spawned
 /// command, plain TCP with timeouts.
@@ -167,7 +165,7 @@ impl Client<crate::transport::Transport> {
     /// verifying the certificate for `host` (or the config's server name).
     ///
     /// Requires the not-authenticated state (a `PREAUTH` greeting fails with
-    /// [`Error::State`]: continuing would mean talking in clear) and the `STARTTLS`
+    /// [`Error::State`](crate::Error::State): continuing would mean talking in clear) and the `STARTTLS`
     /// capability (asked with `CAPABILITY` when the greeting did not list it; missing, it
     /// fails with an I/O error of kind `Unsupported`). After the server's OK, any bytes that
     /// came with or after it are discarded unread (RFC 3501 11.1, response injection), the
@@ -183,34 +181,10 @@ impl Client<crate::transport::Transport> {
     /// ```
     #[doc(alias = "STARTTLS")]
     pub fn starttls(&mut self, host: &str, tls: &crate::transport::TlsConfig) -> Result<()> {
-        let unsupported = |msg: &str| -> Error {
-            std::io::Error::new(std::io::ErrorKind::Unsupported, msg.to_string()).into()
-        };
-        if self.stream.is_tls() {
-            return Err(unsupported("STARTTLS: TLS is already established"));
-        }
-        let state = self.conn.state();
-        if state != ConnState::NotAuthenticated {
-            return Err(Error::State {
-                command: "STARTTLS",
-                needed: ConnState::NotAuthenticated,
-                state,
-            });
-        }
-        if !self.conn.capabilities_known() {
-            self.run(&encode::Capability)?;
-        }
-        if !self.conn.has_capability("STARTTLS") {
-            return Err(unsupported(
-                "the server does not announce STARTTLS: refusing to go on in clear",
-            ));
-        }
-        self.run(&encode::StartTls)?;
-        // Whatever came after the OK was sent before the handshake, so anyone on the path
-        // could have written it: drop it unread.
-        drop(self.conn.take_buffered());
-        self.stream.start_tls(host, tls)?;
-        self.secure = true;
+        let already = self.inner.io_ref().get_ref().is_tls();
+        block_on(self.inner.starttls_command(already))?;
+        self.inner.io_mut().get_mut().start_tls(host, tls)?;
+        self.inner.set_secure(true);
         Ok(())
     }
 
@@ -270,7 +244,7 @@ impl Client<crate::transport::Transport> {
     /// ```
     #[doc(alias = "socket")]
     pub fn transport(&self) -> &crate::transport::Transport {
-        &self.stream
+        self.inner.io_ref().get_ref()
     }
 
     /// The transport underneath, to change its timeout (say around IDLE). Reading or writing
@@ -284,12 +258,12 @@ impl Client<crate::transport::Transport> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn transport_mut(&mut self) -> &mut crate::transport::Transport {
-        &mut self.stream
+        self.inner.io_mut().get_mut()
     }
 
     /// Closes the connection without `LOGOUT` (imaplib's `shutdown()`); see
     /// [`Transport::shutdown`](crate::transport::Transport::shutdown) for what each transport
-    /// does. Later commands fail with [`Error::Abort`].
+    /// does. Later commands fail with [`Error::Abort`](crate::Error::Abort).
     ///
     /// ```no_run
     /// use imap4::blocking::Client;
@@ -300,7 +274,7 @@ impl Client<crate::transport::Transport> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn shutdown(&mut self) -> Result<()> {
-        self.stream.shutdown()?;
+        self.inner.io_mut().get_mut().shutdown()?;
         Ok(())
     }
 }

@@ -1,18 +1,14 @@
-//! FETCH as a stream of messages, and body sections streamed into any `io::Write`.
+//! FETCH as an iterator of messages, and body sections streamed into any `io::Write`.
 
 use std::io::Write;
 
-use bytes::BytesMut;
-use imap4_proto::encode::{self, FetchAttr, MessageSet};
-use imap4_proto::{Data, Fetch, FetchItem, SectionData, SequenceSet, Tag};
+use imap4_proto::encode::{self, FetchAttr};
+use imap4_proto::{Fetch, SequenceSet};
 
-use super::{Client, Step, Stream, Unsolicited};
-use crate::error::{Error, Result};
+use super::{BlockingIo, Client, Stream};
+use crate::error::Result;
+use crate::session::{self, block_on};
 use crate::transport::Transport;
-
-/// Literals at least this big are streamed to the writer in chunks by
-/// [`Client::uid_fetch_to`] instead of being buffered.
-const STREAM_FROM: u64 = 16 * 1024;
 
 /// The messages of a running FETCH, each yielded as soon as its response arrives.
 ///
@@ -53,67 +49,7 @@ const STREAM_FROM: u64 = 16 * 1024;
 /// ```
 #[derive(Debug)]
 pub struct FetchStream<'a, S: Stream = Transport> {
-    client: &'a mut Client<S>,
-    /// `None` once the completion was read.
-    tag: Option<Tag>,
-    name: &'static str,
-    filter: Filter,
-    vanished: Vec<SequenceSet>,
-    /// Streamed literals of the response being read (the decoder streams only when asked).
-    literals: Vec<bytes::Bytes>,
-    current: BytesMut,
-}
-
-/// Which FETCH responses answer the command (the others are unsolicited flag updates).
-#[derive(Debug, Clone)]
-struct Filter {
-    set: Option<SequenceSet>,
-    uid: bool,
-    /// The request asks for more than FLAGS / UID / MODSEQ, so a response with nothing
-    /// else is an unsolicited flag update.
-    substantive: bool,
-}
-
-impl Filter {
-    fn new(cmd: &encode::Fetch) -> Filter {
-        let set = match cmd.set() {
-            MessageSet::Set(s) => Some(s.clone()),
-            _ => None,
-        };
-        let substantive = cmd
-            .attrs()
-            .iter()
-            .any(|a| !matches!(a, FetchAttr::Flags | FetchAttr::Uid | FetchAttr::ModSeq));
-        Filter {
-            set,
-            uid: cmd.is_uid(),
-            substantive,
-        }
-    }
-
-    fn wants(&self, f: &Fetch, exists: u32) -> bool {
-        if let Some(set) = &self.set {
-            let inside = if self.uid {
-                // `n:*` covers every UID from n; `*` alone the highest, which we cannot
-                // know: accept.
-                f.uid().is_some_and(|u| set.contains(u, u32::MAX))
-            } else {
-                set.contains(f.seq, exists.max(f.seq))
-            };
-            if !inside {
-                return false;
-            }
-        }
-        if self.substantive {
-            return f.items.iter().any(|i| {
-                !matches!(
-                    i,
-                    FetchItem::Flags(_) | FetchItem::Uid(_) | FetchItem::ModSeq(_)
-                )
-            });
-        }
-        true
-    }
+    inner: session::FetchStream<'a, BlockingIo<S>>,
 }
 
 impl<S: Stream> FetchStream<'_, S> {
@@ -132,7 +68,7 @@ impl<S: Stream> FetchStream<'_, S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn vanished(&self) -> &[SequenceSet] {
-        &self.vanished
+        self.inner.vanished()
     }
 
     /// Reads the rest and returns all remaining messages (stops at the first error).
@@ -147,96 +83,13 @@ impl<S: Stream> FetchStream<'_, S> {
     pub fn collect_all(self) -> Result<Vec<Fetch>> {
         self.collect()
     }
-
-    fn fill_streamed(&mut self, f: &mut Fetch) {
-        if self.literals.is_empty() {
-            return;
-        }
-        let mut lits = std::mem::take(&mut self.literals).into_iter();
-        for item in &mut f.items {
-            let data = match item {
-                FetchItem::BodySection { data, .. }
-                | FetchItem::Binary { data, .. }
-                | FetchItem::Rfc822(data)
-                | FetchItem::Rfc822Header(data)
-                | FetchItem::Rfc822Text(data) => data,
-                _ => continue,
-            };
-            if let SectionData::Streamed(_) = data {
-                if let Some(b) = lits.next() {
-                    *data = SectionData::Bytes(b);
-                }
-            }
-        }
-    }
 }
 
 impl<S: Stream> Iterator for FetchStream<'_, S> {
     type Item = Result<Fetch>;
 
     fn next(&mut self) -> Option<Result<Fetch>> {
-        let tag = self.tag.clone()?;
-        loop {
-            let step = match self.client.step(&tag, self.name) {
-                Ok(s) => s,
-                Err(e) => {
-                    self.tag = None;
-                    return Some(Err(e));
-                }
-            };
-            match step {
-                Step::Data(Data::Fetch(mut f)) => {
-                    let exists = self.client.conn.mailbox().map_or(0, |m| m.exists);
-                    if self.filter.wants(&f, exists) {
-                        self.fill_streamed(&mut f);
-                        return Some(Ok(f));
-                    }
-                    self.literals.clear();
-                    self.client
-                        .unsolicited
-                        .push_back(Unsolicited::Data(Data::Fetch(f)));
-                }
-                Step::Data(Data::Vanished { uids, earlier }) => {
-                    if earlier {
-                        self.vanished.push(uids);
-                    } else {
-                        let d = Data::Vanished { uids, earlier };
-                        self.client.unsolicited.push_back(Unsolicited::Data(d));
-                    }
-                }
-                Step::Data(d) => self.client.unsolicited.push_back(Unsolicited::Data(d)),
-                Step::LiteralStart(_) => self.current.clear(),
-                Step::LiteralChunk(b) => self.current.extend_from_slice(&b),
-                Step::LiteralEnd => {
-                    let b = self.current.split().freeze();
-                    self.literals.push(b);
-                }
-                Step::Unparsed(m) => {
-                    self.literals.clear();
-                    return Some(Err(Error::Unparsed {
-                        command: self.name,
-                        error: Box::new(m.error),
-                        raw: m.raw,
-                    }));
-                }
-                Step::Continue(_) => {}
-                Step::Done(status) => {
-                    self.tag = None;
-                    return match self.client.completion(self.name, status) {
-                        Ok(_) => None,
-                        Err(e) => Some(Err(e)),
-                    };
-                }
-            }
-        }
-    }
-}
-
-impl<S: Stream> Drop for FetchStream<'_, S> {
-    fn drop(&mut self) {
-        if let Some(tag) = self.tag.take() {
-            self.client.abandoned.push((tag, self.name));
-        }
+        block_on(self.inner.next())
     }
 }
 
@@ -261,7 +114,9 @@ impl<S: Stream> Client<S> {
         set: &SequenceSet,
         attrs: impl IntoIterator<Item = FetchAttr>,
     ) -> Result<FetchStream<'_, S>> {
-        self.fetch_with(encode::Fetch::new(set.clone(), attrs))
+        Ok(FetchStream {
+            inner: block_on(self.inner.fetch(set, attrs))?,
+        })
     }
 
     /// `UID FETCH uids (attrs)`: a stream of the messages, each as its response arrives.
@@ -286,7 +141,9 @@ impl<S: Stream> Client<S> {
         uids: &SequenceSet,
         attrs: impl IntoIterator<Item = FetchAttr>,
     ) -> Result<FetchStream<'_, S>> {
-        self.fetch_with(encode::Fetch::new(uids.clone(), attrs).uid(true))
+        Ok(FetchStream {
+            inner: block_on(self.inner.uid_fetch(uids, attrs))?,
+        })
     }
 
     /// Any FETCH (with CHANGEDSINCE, VANISHED, PARTIAL, `$`...) as a stream.
@@ -304,17 +161,8 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn fetch_with(&mut self, cmd: encode::Fetch) -> Result<FetchStream<'_, S>> {
-        let name = imap4_proto::encode::Command::name(&cmd);
-        let filter = Filter::new(&cmd);
-        let tag = self.start(&cmd)?;
         Ok(FetchStream {
-            client: self,
-            tag: Some(tag),
-            name,
-            filter,
-            vanished: Vec::new(),
-            literals: Vec::new(),
-            current: BytesMut::new(),
+            inner: block_on(self.inner.fetch_with(cmd))?,
         })
     }
 
@@ -325,7 +173,7 @@ impl<S: Stream> Client<S> {
     /// no such message (expunged, or a UID that does not exist).
     ///
     /// A failing writer does not break the connection: the rest of the reply is read and
-    /// discarded and the error comes back as [`Error::Output`].
+    /// discarded and the error comes back as [`Error::Output`](crate::Error::Output).
     ///
     /// ```no_run
     /// # let mut client: imap4::blocking::Client = todo!();
@@ -343,84 +191,7 @@ impl<S: Stream> Client<S> {
         item: FetchAttr,
         out: &mut W,
     ) -> Result<Option<u64>> {
-        // UID 0 makes an empty set, which the encoder refuses.
-        let set: SequenceSet = [uid].into_iter().collect();
-        let cmd = encode::Fetch::new(set, [item]).uid(true);
-        let old = self.conn.decoder_mut().limits().clone();
-        let mut limits = old.clone();
-        limits.stream_literals_from = Some(STREAM_FROM);
-        self.conn.decoder_mut().set_limits(limits);
-        let r = self.fetch_to_inner(&cmd, uid, out);
-        self.conn.decoder_mut().set_limits(old);
-        r
-    }
-
-    fn fetch_to_inner<W: Write + ?Sized>(
-        &mut self,
-        cmd: &encode::Fetch,
-        uid: u32,
-        out: &mut W,
-    ) -> Result<Option<u64>> {
-        let name = imap4_proto::encode::Command::name(cmd);
-        let tag = self.start(cmd)?;
-        let mut written: Option<u64> = None;
-        let mut write_err: Option<std::io::Error> = None;
-        // Whether the literal being streamed is the one we want.
-        let mut ours = false;
-        let mut write = |b: &[u8], written: &mut Option<u64>, write_err: &mut Option<_>| {
-            if write_err.is_none() {
-                match out.write_all(b) {
-                    Ok(()) => *written = Some(written.unwrap_or(0) + b.len() as u64),
-                    Err(e) => *write_err = Some(e),
-                }
-            }
-        };
-        loop {
-            match self.step(&tag, name)? {
-                Step::LiteralStart(s) => {
-                    ours = s.fetch_context().is_some_and(|(_, u, item)| {
-                        u.is_none_or(|u| u == uid) && is_section_item(&item)
-                    });
-                    if ours {
-                        written.get_or_insert(0);
-                    }
-                }
-                Step::LiteralChunk(b) if ours => write(&b, &mut written, &mut write_err),
-                Step::LiteralChunk(_) => {}
-                Step::LiteralEnd => ours = false,
-                Step::Data(Data::Fetch(f)) if f.uid() == Some(uid) => {
-                    for item in &f.items {
-                        if let FetchItem::BodySection { data, .. }
-                        | FetchItem::Binary { data, .. }
-                        | FetchItem::Rfc822(data)
-                        | FetchItem::Rfc822Header(data)
-                        | FetchItem::Rfc822Text(data) = item
-                        {
-                            match data {
-                                SectionData::Bytes(b) => write(b, &mut written, &mut write_err),
-                                SectionData::Nil => {
-                                    written.get_or_insert(0);
-                                }
-                                SectionData::Streamed(_) => {}
-                            }
-                        }
-                    }
-                }
-                Step::Data(d) => self.unsolicited.push_back(Unsolicited::Data(d)),
-                Step::Unparsed(m) => self.unsolicited.push_back(Unsolicited::Malformed(m)),
-                Step::Continue(_) => {}
-                Step::Done(status) => {
-                    self.completion(name, status)?;
-                    if let Some(e) = write_err {
-                        return Err(Error::Output(e));
-                    }
-                    if let Err(e) = out.flush() {
-                        return Err(Error::Output(e));
-                    }
-                    return Ok(written);
-                }
-            }
-        }
+        block_on(self.inner.uid_fetch_to(uid, item, out))
     }
 
     /// [`uid_fetch_to`](Self::uid_fetch_to) for the whole message (`BODY.PEEK[]`, leaves
@@ -438,15 +209,6 @@ impl<S: Stream> Client<S> {
         uid: u32,
         out: &mut W,
     ) -> Result<Option<u64>> {
-        self.uid_fetch_to(
-            uid,
-            FetchAttr::body_peek(imap4_proto::Section::default()),
-            out,
-        )
+        block_on(self.inner.uid_fetch_message_to(uid, out))
     }
-}
-
-fn is_section_item(item: &[u8]) -> bool {
-    let upper = |p: &[u8]| item.len() >= p.len() && item[..p.len()].eq_ignore_ascii_case(p);
-    upper(b"BODY[") || upper(b"BINARY[") || upper(b"RFC822")
 }

@@ -1,11 +1,12 @@
-//! The blocking client: a socket loop around [`imap4_proto::Connection`].
+//! The blocking client: a [`Session`] over a blocking [`Stream`], with every command as a
+//! plain method (the session's futures complete in one poll, no runtime involved).
 //!
 //! [`Client`] sends one command at a time from the caller's point of view and waits for its
 //! tagged completion: only that completion ends a command, so a connection that drops or a
-//! `BYE` between two responses is an [`Error::Abort`], never a shorter successful result.
+//! `BYE` between two responses is an [`Error::Abort`](crate::Error::Abort), never a shorter successful result.
 //! Every wait has a time budget ([`Timeouts`]); a budget that runs out is
-//! [`Abort::Timeout`], and after any abort the client refuses further commands with
-//! [`Abort::Unusable`] instead of talking to a connection that is out of step.
+//! [`Abort::Timeout`](crate::Abort::Timeout), and after any abort the client refuses further commands with
+//! [`Abort::Unusable`](crate::Abort::Unusable) instead of talking to a connection that is out of step.
 //!
 //! Commands live in small modules, one per area: [`Client::fetch`] and friends (streaming
 //! results, bodies into any `io::Write`), mailboxes, messages, access control and quotas,
@@ -21,33 +22,26 @@ mod mailbox;
 mod messages;
 mod parts;
 
-use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use imap4_proto::decode::Malformed;
 use imap4_proto::encode::{self, Command};
-use imap4_proto::{
-    Capability, ConnEvent, ConnState, Connection, Continue, Data, MailboxState, Status, StatusKind,
-    Tag,
-};
+use imap4_proto::{Capability, ConnState, Connection, MailboxState, Status};
 
-use crate::error::{Abort, Error, Result};
-use crate::trace::Tracer;
+use crate::error::Result;
+use crate::session::{block_on, Io, Session};
 use crate::transport::Transport;
 
-pub use admin::{
-    AclEntry, Annotation, ListRights, Metadata, MetadataEntry, Quota, QuotaRoot, Rights,
+pub use crate::session::{
+    AclEntry, Annotation, AppendUid, AppendUids, Attachment, CopyUid, ESearchResult, Expunged,
+    IdleEvent, ListRights, MailboxStatus, MessageFlags, MessageText, Metadata, MetadataEntry,
+    ModSeqUpdate, QResyncSelect, Quota, QuotaRoot, Reply, Rights, StoreResult, Timeouts,
+    Unsolicited,
 };
 pub use fetch::FetchStream;
-pub use idle::{Idle, IdleEvent};
-pub use mailbox::{Expunged, MailboxStatus};
-pub use messages::{
-    AppendUid, AppendUids, CopyUid, ESearchResult, MessageFlags, ModSeqUpdate, QResyncSelect,
-    StoreResult,
-};
-pub use parts::{Attachment, MessageText};
+pub use idle::Idle;
 
 /// A byte stream the client can run over: anything `Read + Write`, plus a way to change
 /// the read timeout so each phase ([`Timeouts`]) gets its own budget.
@@ -105,123 +99,43 @@ impl<T: Stream + ?Sized> Stream for Box<T> {
     }
 }
 
-/// Time budgets for the phases of a connection. `None` waits forever.
-///
-/// The command budget is a *progress* timeout: it restarts whenever data arrives, so
-/// downloading a 1 GB message over a slow link is fine, while a server that says nothing
-/// for that long is given up on.
-///
-/// ```
-/// use imap4::blocking::Timeouts;
-/// use std::time::Duration;
-///
-/// let t = Timeouts::default().command(Some(Duration::from_secs(120)));
-/// assert_eq!(t.greeting, Some(Duration::from_secs(30)));
-/// ```
-#[doc(alias = "timeout")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Timeouts {
-    /// Waiting for the server's greeting. Default 30 s.
-    pub greeting: Option<Duration>,
-    /// Longest silence while a command runs. Default 60 s.
-    pub command: Option<Duration>,
-    /// How long one IDLE lasts before it is ended and re-issued, well under the 30 minutes
-    /// after which servers may drop an idle client (RFC 9051 6.3.13). Default 25 minutes.
-    pub idle_refresh: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            greeting: Some(Duration::from_secs(30)),
-            command: Some(Duration::from_secs(60)),
-            idle_refresh: Duration::from_secs(25 * 60),
-        }
-    }
-}
-
-impl Timeouts {
-    /// Sets the greeting budget.
-    ///
-    /// ```
-    /// # use std::time::Duration;
-    /// let t = imap4::blocking::Timeouts::default().greeting(Some(Duration::from_secs(5)));
-    /// assert_eq!(t.greeting, Some(Duration::from_secs(5)));
-    /// ```
-    pub fn greeting(mut self, t: Option<Duration>) -> Self {
-        self.greeting = t;
-        self
-    }
-
-    /// Sets the command progress budget.
-    ///
-    /// ```
-    /// # use std::time::Duration;
-    /// let t = imap4::blocking::Timeouts::default().command(None); // wait forever
-    /// assert_eq!(t.command, None);
-    /// ```
-    pub fn command(mut self, t: Option<Duration>) -> Self {
-        self.command = t;
-        self
-    }
-
-    /// Sets how often IDLE is re-issued.
-    ///
-    /// ```
-    /// # use std::time::Duration;
-    /// let t = imap4::blocking::Timeouts::default().idle_refresh(Duration::from_secs(600));
-    /// assert_eq!(t.idle_refresh, Duration::from_secs(600));
-    /// ```
-    pub fn idle_refresh(mut self, t: Duration) -> Self {
-        self.idle_refresh = t;
-        self
-    }
-}
-
-/// What a completed command brought back.
-///
-/// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
-/// let reply = client.run(&imap4::proto::encode::Noop)?;
-/// println!("{} ({} responses)", reply.status.text_str(), reply.data.len());
-/// # Ok::<(), imap4::Error>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct Reply {
-    /// Untagged data that answers the command, in order.
-    pub data: Vec<Data>,
-    /// The tagged completion (its response code carries APPENDUID, COPYUID, ...).
-    pub status: Status,
-    /// Responses to the command that could not be parsed (raw bytes and error each).
-    pub malformed: Vec<Malformed>,
-}
-
-/// Something the server said that no command asked for: new mail, expunges and flag changes
-/// from other sessions, alerts. Kept in arrival order until drained with
-/// [`Client::take_unsolicited`] (imaplib's `response()`).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Unsolicited {
-    /// Untagged data (`* 5 EXISTS`, `* 3 FETCH (FLAGS ...)`, `* VANISHED 7`, ...).
-    Data(Data),
-    /// An untagged status: `* OK [ALERT] ...`, `* NO ...`, `* BAD ...`, or the `BYE`.
-    Status(Status),
-    /// A response that could not be parsed.
-    Malformed(Malformed),
-}
-
-/// One step of a running command, as seen by the command's own code.
+/// A [`Stream`] seen as the session's [`Io`]: every poll does the blocking call.
 #[derive(Debug)]
-pub(crate) enum Step {
-    Data(Data),
-    LiteralStart(imap4_proto::decode::LiteralStart),
-    LiteralChunk(bytes::Bytes),
-    LiteralEnd,
-    #[allow(dead_code)] // read by interactive commands (AUTHENTICATE)
-    Continue(Continue),
-    Unparsed(Malformed),
-    Done(Status),
+pub struct BlockingIo<S> {
+    s: S,
+    /// The read timeout currently set on the stream.
+    timeout: Option<Option<Duration>>,
+}
+
+impl<S> BlockingIo<S> {
+    pub(crate) fn get_ref(&self) -> &S {
+        &self.s
+    }
+    pub(crate) fn get_mut(&mut self) -> &mut S {
+        &mut self.s
+    }
+}
+
+impl<S: Stream> Io for BlockingIo<S> {
+    fn poll_read(
+        &mut self,
+        _cx: &mut Context<'_>,
+        buf: &mut [u8],
+        timeout: Option<Duration>,
+        _fresh: bool,
+    ) -> Poll<io::Result<usize>> {
+        if self.timeout != Some(timeout) {
+            self.s.set_read_timeout(timeout)?;
+            self.timeout = Some(timeout);
+        }
+        Poll::Ready(self.s.read(buf))
+    }
+    fn poll_write(&mut self, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Poll::Ready(self.s.write(buf))
+    }
+    fn poll_flush(&mut self, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.s.flush())
+    }
 }
 
 /// A blocking IMAP client over any [`Stream`] (by default a [`Transport`]: TCP, TLS or a
@@ -244,26 +158,7 @@ pub(crate) enum Step {
 /// ```
 #[derive(Debug)]
 pub struct Client<S: Stream = Transport> {
-    pub(crate) conn: Connection,
-    pub(crate) stream: S,
-    pub(crate) unsolicited: VecDeque<Unsolicited>,
-    pub(crate) secure: bool,
-    pub(crate) allow_plaintext: bool,
-    #[allow(dead_code)] // read by AUTHENTICATE
-    pub(crate) sasl_ir: bool,
-    buf: Vec<u8>,
-    timeouts: Timeouts,
-    /// The read timeout currently set on the stream.
-    read_timeout: Option<Option<Duration>>,
-    /// Why the connection became unusable, once it did.
-    broken: Option<String>,
-    /// Commands whose results the caller dropped (a fetch iterator let go early, an IDLE
-    /// ended by drop): their completion is read and discarded before the next command.
-    pub(crate) abandoned: Vec<(Tag, &'static str)>,
-    /// A `READ-ONLY` change seen while the current command ran.
-    readonly: Option<String>,
-    zlib: Option<compress::Deflate>,
-    tracer: Tracer,
+    pub(crate) inner: Session<BlockingIo<S>>,
 }
 
 impl<S: Stream> Client<S> {
@@ -292,37 +187,24 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn from_stream_with(stream: S, secure: bool, timeouts: Timeouts) -> Result<Self> {
-        let mut c = Client {
-            conn: Connection::new(),
-            stream,
-            unsolicited: VecDeque::new(),
-            secure,
-            allow_plaintext: false,
-            sasl_ir: true,
-            buf: vec![0; 64 * 1024],
-            timeouts,
-            read_timeout: None,
-            broken: None,
-            abandoned: Vec::new(),
-            readonly: None,
-            zlib: None,
-            tracer: Tracer::new(),
+        let io = BlockingIo {
+            s: stream,
+            timeout: None,
         };
-        loop {
-            let ev = c
-                .next_event("greeting", timeouts.greeting)
-                .map_err(|e| c.mark(e))?;
-            match ev {
-                ConnEvent::Greeting(g) => {
-                    c.tracer.debug_status("greeting", &g);
-                    if g.kind == StatusKind::Bye {
-                        return Err(c.mark(Abort::Bye(g.text_str().into_owned()).into()));
-                    }
-                    return Ok(c);
-                }
-                _ => continue,
-            }
-        }
+        Ok(Client {
+            inner: block_on(Session::new(io, secure, timeouts))?,
+        })
+    }
+
+    /// The session underneath: the same commands as `async fn`s (for code generic over
+    /// blocking and async use).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// println!("{:?}", client.session().state());
+    /// ```
+    pub fn session(&mut self) -> &mut Session<BlockingIo<S>> {
+        &mut self.inner
     }
 
     /// Allows LOGIN and AUTHENTICATE over a connection without TLS (for loopback test
@@ -335,7 +217,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn allow_plaintext_login(&mut self, yes: bool) {
-        self.allow_plaintext = yes;
+        self.inner.allow_plaintext_login(yes)
     }
 
     /// Sends every literal as a synchronizing literal (waiting for the server's `+`), even
@@ -347,7 +229,7 @@ impl<S: Stream> Client<S> {
     /// client.set_force_sync_literals(true);
     /// ```
     pub fn set_force_sync_literals(&mut self, on: bool) {
-        self.conn.set_force_sync_literals(on);
+        self.inner.set_force_sync_literals(on)
     }
 
     /// Whether the connection is encrypted (TLS, STARTTLS, or a stream declared secure).
@@ -357,7 +239,7 @@ impl<S: Stream> Client<S> {
     /// assert!(client.is_secure());
     /// ```
     pub fn is_secure(&self) -> bool {
-        self.secure
+        self.inner.is_secure()
     }
 
     /// The time budgets in force.
@@ -367,7 +249,7 @@ impl<S: Stream> Client<S> {
     /// println!("{:?}", client.timeouts().command);
     /// ```
     pub fn timeouts(&self) -> Timeouts {
-        self.timeouts
+        self.inner.timeouts()
     }
 
     /// Changes the time budgets (takes effect with the next read).
@@ -379,7 +261,7 @@ impl<S: Stream> Client<S> {
     /// client.set_timeouts(Timeouts::default().command(Some(Duration::from_secs(300))));
     /// ```
     pub fn set_timeouts(&mut self, timeouts: Timeouts) {
-        self.timeouts = timeouts;
+        self.inner.set_timeouts(timeouts)
     }
 
     /// The sans-IO connection state (capabilities, selected mailbox, protocol state).
@@ -389,7 +271,7 @@ impl<S: Stream> Client<S> {
     /// println!("{:?}", client.connection().state());
     /// ```
     pub fn connection(&self) -> &Connection {
-        &self.conn
+        self.inner.connection()
     }
 
     /// The protocol state (imaplib's `state`).
@@ -400,7 +282,7 @@ impl<S: Stream> Client<S> {
     /// assert_eq!(client.state(), ConnState::NotAuthenticated);
     /// ```
     pub fn state(&self) -> ConnState {
-        self.conn.state()
+        self.inner.state()
     }
 
     /// The selected mailbox's state, kept current by unsolicited EXISTS, EXPUNGE, FLAGS and
@@ -413,7 +295,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn mailbox(&self) -> Option<&MailboxState> {
-        self.conn.mailbox()
+        self.inner.mailbox()
     }
 
     /// The server greeting (imaplib's `welcome`).
@@ -424,7 +306,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "welcome")]
     pub fn greeting(&self) -> Option<&Status> {
-        self.conn.greeting()
+        self.inner.greeting()
     }
 
     /// The protocol version the server speaks (imaplib's `PROTOCOL_VERSION`):
@@ -437,15 +319,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "PROTOCOL_VERSION")]
     pub fn protocol_version(&self) -> &'static str {
-        if self.conn.is_enabled("IMAP4rev2") {
-            "IMAP4rev2"
-        } else if self.conn.has_capability("IMAP4rev1") || !self.conn.capabilities_known() {
-            "IMAP4rev1"
-        } else if self.conn.has_capability("IMAP4rev2") {
-            "IMAP4rev2"
-        } else {
-            "IMAP4"
-        }
+        self.inner.protocol_version()
     }
 
     /// Unsolicited responses received so far, oldest first (imaplib's `response()`;
@@ -466,7 +340,7 @@ impl<S: Stream> Client<S> {
     #[doc(alias = "response")]
     #[doc(alias = "untagged_responses")]
     pub fn take_unsolicited(&mut self) -> Vec<Unsolicited> {
-        self.unsolicited.drain(..).collect()
+        self.inner.take_unsolicited()
     }
 
     /// Whether an earlier error left the connection unusable.
@@ -476,191 +350,11 @@ impl<S: Stream> Client<S> {
     /// if client.is_broken() { /* reconnect */ }
     /// ```
     pub fn is_broken(&self) -> bool {
-        self.broken.is_some()
-    }
-
-    /// Records an abort: every later command fails fast with [`Abort::Unusable`].
-    pub(crate) fn mark(&mut self, e: Error) -> Error {
-        if let Error::Abort(a) = &e {
-            if self.broken.is_none() {
-                tracing::debug!(target: "imap4", "connection unusable: {a}");
-                self.broken = Some(a.to_string());
-            }
-        }
-        e
-    }
-
-    fn write_out(&mut self, bytes: &[u8]) -> Result<()> {
-        match &mut self.zlib {
-            Some(z) => {
-                let packed = z.compress(bytes)?;
-                self.stream.write_all(&packed)?;
-            }
-            None => self.stream.write_all(bytes)?,
-        }
-        self.stream.flush()?;
-        Ok(())
-    }
-
-    pub(crate) fn flush(&mut self) -> Result<()> {
-        if let Some(b) = self.conn.take_transmit() {
-            self.tracer.sent(&b);
-            self.write_out(&b)?;
-        }
-        Ok(())
-    }
-
-    /// Reads once (or inflates pending compressed input) and feeds the connection.
-    fn read_more(&mut self, waiting_for: &'static str, timeout: Option<Duration>) -> Result<()> {
-        if let Some(z) = &mut self.zlib {
-            if z.has_pending() {
-                let out = z.inflate_pending()?;
-                self.tracer.received(&out);
-                self.conn.feed(&out);
-                return Ok(());
-            }
-        }
-        if self.read_timeout != Some(timeout) {
-            self.stream.set_read_timeout(timeout)?;
-            self.read_timeout = Some(timeout);
-        }
-        let n = match self.stream.read(&mut self.buf) {
-            Ok(n) => n,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                ) =>
-            {
-                return Err(Abort::Timeout {
-                    waiting_for,
-                    after: timeout.unwrap_or_default(),
-                }
-                .into())
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
-            Err(e) => return Err(e.into()),
-        };
-        if n == 0 {
-            return Err(Abort::Closed.into());
-        }
-        match &mut self.zlib {
-            Some(z) => {
-                let out = z.inflate(&self.buf[..n])?;
-                self.tracer.received(&out);
-                self.conn.feed(&out);
-            }
-            None => {
-                self.tracer.received(&self.buf[..n]);
-                self.conn.feed(&self.buf[..n]);
-            }
-        }
-        Ok(())
-    }
-
-    /// The next connection event, reading as needed.
-    fn next_event(
-        &mut self,
-        waiting_for: &'static str,
-        timeout: Option<Duration>,
-    ) -> Result<ConnEvent> {
-        loop {
-            self.flush()?;
-            if let Some(e) = self.conn.poll_event()? {
-                return Ok(e);
-            }
-            // Handling input can release bytes (a literal after `+`): send them first.
-            self.flush()?;
-            self.read_more(waiting_for, timeout)?;
-        }
-    }
-
-    /// Like `next_event`, but a timeout is `Ok(None)` instead of an error (IDLE waits).
-    pub(crate) fn next_event_until(
-        &mut self,
-        waiting_for: &'static str,
-        timeout: Duration,
-    ) -> Result<Option<ConnEvent>> {
-        self.flush()?;
-        if let Some(e) = self.conn.poll_event()? {
-            return Ok(Some(e));
-        }
-        self.flush()?;
-        match self.read_more(waiting_for, Some(timeout.max(Duration::from_millis(1)))) {
-            Ok(()) => Ok(self.conn.poll_event()?),
-            Err(Error::Abort(Abort::Timeout { .. })) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Checks the connection is usable and finishes commands the caller abandoned.
-    pub(crate) fn prepare(&mut self) -> Result<()> {
-        if let Some(why) = &self.broken {
-            return Err(Abort::Unusable(why.clone()).into());
-        }
-        while let Some((tag, name)) = self.abandoned.first().cloned() {
-            loop {
-                match self.step(&tag, name)? {
-                    Step::Done(_) => break,
-                    Step::Continue(_) => {
-                        // An abandoned IDLE or AUTHENTICATE: end it.
-                        if name == "IDLE" {
-                            self.conn.idle_done();
-                        } else {
-                            self.conn.send_line(b"*");
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            self.abandoned.remove(0);
-        }
-        self.readonly = None;
-        Ok(())
-    }
-
-    /// Queues a command after [`prepare`](Self::prepare); returns its tag.
-    pub(crate) fn start<C: Command + ?Sized>(&mut self, cmd: &C) -> Result<Tag> {
-        self.prepare()?;
-        let tag = self.conn.send(cmd)?;
-        self.tracer.command(&tag, cmd.name(), cmd.is_sensitive());
-        Ok(tag)
-    }
-
-    /// Advances the command `tag` by one step: its next response, literal chunk,
-    /// continuation request or completion. Everything else goes to the unsolicited queue.
-    /// Aborts mark the connection unusable.
-    pub(crate) fn step(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
-        let r = self.step_inner(tag, name);
-        r.map_err(|e| self.mark(e))
-    }
-
-    fn step_inner(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
-        loop {
-            let timeout = self.timeouts.command;
-            let ev = self.next_event(name, timeout)?;
-            let routed = crate::engine::route(
-                ev,
-                std::slice::from_ref(tag),
-                name,
-                &self.conn,
-                &mut self.unsolicited,
-                &mut self.readonly,
-                &mut self.tracer,
-            )?;
-            if let Some((_, step)) = routed {
-                return Ok(step);
-            }
-        }
-    }
-
-    /// Turns a completion into `Ok` or the matching error.
-    pub(crate) fn completion(&mut self, name: &'static str, status: Status) -> Result<Status> {
-        crate::engine::completion(name, status, &mut self.readonly)
+        self.inner.is_broken()
     }
 
     /// Sends any command and waits for its completion (imaplib's `xatom` and `_simple_command`).
-    /// NO and BAD become [`Error::No`] / [`Error::Bad`]; the untagged data that answers the
+    /// NO and BAD become [`Error::No`](crate::Error::No) / [`Error::Bad`](crate::Error::Bad); the untagged data that answers the
     /// command comes back in the [`Reply`], everything else goes to
     /// [`take_unsolicited`](Self::take_unsolicited).
     ///
@@ -673,59 +367,7 @@ impl<S: Stream> Client<S> {
     #[doc(alias = "xatom")]
     #[doc(alias = "_simple_command")]
     pub fn run<C: Command + ?Sized>(&mut self, cmd: &C) -> Result<Reply> {
-        let name = cmd.name();
-        let tag = self.start(cmd)?;
-        self.finish(&tag, name)
-    }
-
-    /// Collects a started command's data until its completion.
-    pub(crate) fn finish(&mut self, tag: &Tag, name: &'static str) -> Result<Reply> {
-        let mut data = Vec::new();
-        let mut malformed = Vec::new();
-        loop {
-            match self.step(tag, name)? {
-                Step::Data(d) => data.push(d),
-                Step::Unparsed(m) => malformed.push(m),
-                Step::Done(status) => {
-                    let status = self.completion(name, status)?;
-                    return Ok(Reply {
-                        data,
-                        status,
-                        malformed,
-                    });
-                }
-                Step::Continue(_) => {
-                    // Only interactive commands get continuation requests; a plain command
-                    // never does (Connection answers literal continuations itself).
-                    return Err(self.mark(
-                        Abort::Protocol(imap4_proto::ProtocolError::UnexpectedContinue(
-                            bytes::Bytes::new(),
-                        ))
-                        .into(),
-                    ));
-                }
-                Step::LiteralStart(_) | Step::LiteralChunk(_) | Step::LiteralEnd => {}
-            }
-        }
-    }
-
-    /// Asks for the capabilities if they are not known, then checks for `capability`.
-    pub(crate) fn require(
-        &mut self,
-        command: &'static str,
-        capability: &'static str,
-    ) -> Result<()> {
-        if !self.conn.capabilities_known() {
-            self.run(&encode::Capability)?;
-        }
-        if self.conn.has_capability(capability) {
-            Ok(())
-        } else {
-            Err(Error::Capability {
-                command,
-                capability,
-            })
-        }
+        block_on(self.inner.run(cmd))
     }
 
     /// Whether the server announces `capability` (asking once if unknown).
@@ -736,10 +378,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn has_capability(&mut self, capability: &str) -> Result<bool> {
-        if !self.conn.capabilities_known() {
-            self.run(&encode::Capability)?;
-        }
-        Ok(self.conn.has_capability(capability))
+        block_on(self.inner.has_capability(capability))
     }
 
     /// `CAPABILITY`: the server's capabilities (cached after the first call; asked again
@@ -754,10 +393,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "capability")]
     pub fn capabilities(&mut self) -> Result<Vec<Capability>> {
-        if !self.conn.capabilities_known() {
-            self.run(&encode::Capability)?;
-        }
-        Ok(self.conn.capabilities().to_vec())
+        block_on(self.inner.capabilities())
     }
 
     /// `CAPABILITY`, always asking the server.
@@ -768,8 +404,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn capability(&mut self) -> Result<Vec<Capability>> {
-        self.run(&encode::Capability)?;
-        Ok(self.conn.capabilities().to_vec())
+        block_on(self.inner.capability())
     }
 
     /// `LOGIN` (refused over a connection without TLS unless allowed). The password never
@@ -781,11 +416,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn login(&mut self, user: &str, password: &str) -> Result<()> {
-        if !self.secure && !self.allow_plaintext {
-            return Err(Error::PlaintextLogin);
-        }
-        self.run(&encode::Login::new(user, password))?;
-        Ok(())
+        block_on(self.inner.login(user, password))
     }
 
     /// `SELECT mailbox`: its state (message count, UIDVALIDITY, flags, ...).
@@ -797,7 +428,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn select(&mut self, mailbox: &str) -> Result<MailboxState> {
-        self.open(encode::Select::new(mailbox), mailbox)
+        block_on(self.inner.select(mailbox))
     }
 
     /// `EXAMINE mailbox`: like [`select`](Self::select), read-only (imaplib's
@@ -811,7 +442,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "readonly")]
     pub fn examine(&mut self, mailbox: &str) -> Result<MailboxState> {
-        self.open(encode::Select::examine(mailbox), mailbox)
+        block_on(self.inner.examine(mailbox))
     }
 
     /// `SELECT`/`EXAMINE` with any parameters (CONDSTORE, QRESYNC): the mailbox state.
@@ -826,23 +457,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn select_with(&mut self, cmd: encode::Select) -> Result<MailboxState> {
-        let name = cmd.mailbox().to_string();
-        self.open(cmd, &name)
-    }
-
-    pub(crate) fn open(&mut self, cmd: encode::Select, name: &str) -> Result<MailboxState> {
-        let tag = self.start(&cmd)?;
-        self.conn.set_selecting_name(&tag, name);
-        let reply = self.finish(&tag, cmd.name())?;
-        // Data a QRESYNC select returns (VANISHED, FETCH) is for the caller to see.
-        for d in reply.data {
-            if matches!(d, Data::Vanished { .. } | Data::Fetch(_)) {
-                self.unsolicited.push_back(Unsolicited::Data(d));
-            }
-        }
-        let mut m = self.conn.mailbox().cloned().unwrap_or_default();
-        m.name = name.to_string();
-        Ok(m)
+        block_on(self.inner.select_with(cmd))
     }
 
     /// `NOOP`: does nothing, but lets the server report changes (new mail, expunges, flag
@@ -856,8 +471,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn noop(&mut self) -> Result<()> {
-        self.run(&encode::Noop)?;
-        Ok(())
+        block_on(self.inner.noop())
     }
 
     /// `LOGOUT`: says goodbye; the server closes the connection. Calling it again is a
@@ -869,15 +483,6 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn logout(&mut self) -> Result<()> {
-        if self.conn.state() == ConnState::Logout {
-            return Ok(());
-        }
-        let r = self.run(&encode::Logout);
-        match r {
-            Ok(_) => Ok(()),
-            // The server may hang up right after its BYE without the tagged OK.
-            Err(Error::Abort(Abort::Closed)) if self.conn.state() == ConnState::Logout => Ok(()),
-            Err(e) => Err(e),
-        }
+        block_on(self.inner.logout())
     }
 }

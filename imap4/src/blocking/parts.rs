@@ -1,141 +1,14 @@
 //! Working with a message's MIME parts: find the text and the attachments in its
 //! BODYSTRUCTURE, then fetch exactly those sections, decoded.
 
-use std::io::{self, Write};
+use std::io::Write;
 
-use imap4_proto::encode::FetchAttr;
-use imap4_proto::{BodyStructure, FetchItem, Section, SequenceSet};
+use imap4_proto::BodyStructure;
 
-use super::{Client, Stream};
-use crate::error::{Error, Result};
-use crate::mime::{decode_charset, decode_words, TransferDecoder, TransferEncoding};
-
-/// An attachment found in a message's structure; pass it to
-/// [`Client::save_attachment`].
-///
-/// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
-/// client.select("INBOX")?;
-/// for a in client.attachments(42)? {
-///     println!("{} {} ({} bytes encoded)", a.part_number(), a.mime_type, a.size);
-/// }
-/// # Ok::<(), imap4::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Attachment {
-    /// The section number (`[2]`, `[1, 3]`).
-    pub part: Vec<u32>,
-    /// The file name (Content-Disposition `filename`, or Content-Type `name`), with RFC 2047
-    /// and RFC 2231 encodings undone.
-    pub filename: Option<String>,
-    /// `type/subtype`, lower case.
-    pub mime_type: String,
-    /// Size of the encoded part in bytes (as the server reports it).
-    pub size: u64,
-    /// The transfer encoding the part has on the server.
-    pub encoding: TransferEncoding,
-    /// Content-ID, if any (inline images referenced from HTML).
-    pub content_id: Option<String>,
-}
-
-impl Attachment {
-    /// The section number as IMAP writes it (`1.2`).
-    ///
-    /// ```
-    /// # use imap4::blocking::Attachment;
-    /// # fn f(a: &Attachment) { println!("{}", a.part_number()); }
-    /// ```
-    pub fn part_number(&self) -> String {
-        let v: Vec<String> = self.part.iter().map(u32::to_string).collect();
-        v.join(".")
-    }
-}
-
-/// The readable text of a message; see [`Client::message_text`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MessageText {
-    /// The section it came from.
-    pub part: Vec<u32>,
-    /// `text/plain` or `text/html`.
-    pub mime_type: String,
-    /// The charset it was decoded from (`utf-8` when the part names none).
-    pub charset: String,
-    /// The text, transfer encoding and charset undone.
-    pub text: String,
-}
-
-/// Counts bytes on their way to a writer.
-struct Counting<'a, W: Write + ?Sized> {
-    inner: &'a mut W,
-    n: u64,
-}
-
-impl<W: Write + ?Sized> Write for Counting<'_, W> {
-    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(b)?;
-        self.n += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// RFC 2231 `charset'lang'percent-encoded` value.
-fn rfc2231(v: &[u8]) -> Option<String> {
-    let s = std::str::from_utf8(v).ok()?;
-    let mut it = s.splitn(3, '\'');
-    let charset = it.next()?;
-    let _lang = it.next()?;
-    let data = it.next()?;
-    let mut bytes = Vec::with_capacity(data.len());
-    let b = data.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let h = std::str::from_utf8(&b[i + 1..i + 3]).ok();
-            if let Some(x) = h.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                bytes.push(x);
-                i += 3;
-                continue;
-            }
-        }
-        bytes.push(b[i]);
-        i += 1;
-    }
-    let charset = if charset.is_empty() {
-        "us-ascii"
-    } else {
-        charset
-    };
-    Some(decode_charset(&bytes, charset).into_owned())
-}
-
-fn filename_of(p: &imap4_proto::SinglePart<'_>) -> Option<String> {
-    if let Some(f) = p.filename() {
-        return Some(decode_words(f));
-    }
-    fn star<'a>(
-        mut params: impl Iterator<Item = (&'a [u8], &'a [u8])>,
-        key: &[u8],
-    ) -> Option<String> {
-        params
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .and_then(|(_, v)| rfc2231(v))
-    }
-    if let Some(d) = p.disposition() {
-        if let Some(f) = star(d.params(), b"filename*") {
-            return Some(f);
-        }
-    }
-    star(p.params(), b"name*")
-}
-
-fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use super::{Attachment, Client, MessageText, Stream};
+use crate::error::Result;
+use crate::mime::TransferEncoding;
+use crate::session::block_on;
 
 impl<S: Stream> Client<S> {
     /// `UID FETCH uid BODYSTRUCTURE`: the message's MIME structure, `None` if there is no
@@ -152,16 +25,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn body_structure(&mut self, uid: u32) -> Result<Option<BodyStructure>> {
-        let set: SequenceSet = [uid].into_iter().collect();
-        let msgs = self
-            .uid_fetch(&set, [FetchAttr::BodyStructure])?
-            .collect_all()?;
-        Ok(msgs.into_iter().find_map(|f| {
-            f.items.into_iter().find_map(|i| match i {
-                FetchItem::BodyStructure(b) | FetchItem::Body(b) => Some(b),
-                _ => None,
-            })
-        }))
+        block_on(self.inner.body_structure(uid))
     }
 
     /// Fetches one part of message `uid` into `out`, decoded (base64 and
@@ -185,24 +49,12 @@ impl<S: Stream> Client<S> {
         encoding: TransferEncoding,
         out: &mut W,
     ) -> Result<Option<u64>> {
-        let mut counting = Counting { inner: out, n: 0 };
-        if encoding != TransferEncoding::Identity && self.has_capability("BINARY")? {
-            match self.uid_fetch_to(uid, FetchAttr::binary_peek(part), &mut counting) {
-                Ok(r) => return Ok(r.map(|_| counting.n)),
-                // `[UNKNOWN-CTE]`: the server cannot decode it; do it here.
-                Err(Error::No { .. }) if counting.n == 0 => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let mut dec = TransferDecoder::new(encoding, &mut counting);
-        let r = self.uid_fetch_to(uid, FetchAttr::body_peek(Section::part(part)), &mut dec)?;
-        dec.finish().map_err(Error::Output)?;
-        Ok(r.map(|_| counting.n))
+        block_on(self.inner.fetch_part_to(uid, part, encoding, out))
     }
 
     /// The readable text of message `uid`: finds the text part in its structure
     /// (`text/plain` first, or `text/html` with `prefer_html`), fetches just that section,
-    /// and undoes transfer encoding and charset (see [`decode_charset`]). `None` if the
+    /// and undoes transfer encoding and charset (see [`decode_charset`](crate::mime::decode_charset)). `None` if the
     /// message does not exist or has no text part.
     ///
     /// ```no_run
@@ -214,31 +66,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn message_text(&mut self, uid: u32, prefer_html: bool) -> Result<Option<MessageText>> {
-        let Some(bs) = self.body_structure(uid)? else {
-            return Ok(None);
-        };
-        let Some((part, p)) = bs.text_part(prefer_html) else {
-            return Ok(None);
-        };
-        let encoding = TransferEncoding::from_name(p.encoding());
-        let charset = p
-            .param("charset")
-            .map(lossy)
-            .unwrap_or_else(|| "utf-8".into());
-        let mime_type = p.mime_type().to_ascii_lowercase();
-        let mut bytes = Vec::new();
-        if self
-            .fetch_part_to(uid, &part, encoding, &mut bytes)?
-            .is_none()
-        {
-            return Ok(None);
-        }
-        Ok(Some(MessageText {
-            part,
-            mime_type,
-            text: decode_charset(&bytes, &charset).into_owned(),
-            charset,
-        }))
+        block_on(self.inner.message_text(uid, prefer_html))
     }
 
     /// The attachments of message `uid`, from its BODYSTRUCTURE (parts with
@@ -256,21 +84,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn attachments(&mut self, uid: u32) -> Result<Vec<Attachment>> {
-        let Some(bs) = self.body_structure(uid)? else {
-            return Ok(Vec::new());
-        };
-        Ok(bs
-            .attachments()
-            .into_iter()
-            .map(|(part, p)| Attachment {
-                filename: filename_of(&p),
-                mime_type: p.mime_type().to_ascii_lowercase(),
-                size: p.size(),
-                encoding: TransferEncoding::from_name(p.encoding()),
-                content_id: p.id().map(lossy),
-                part,
-            })
-            .collect())
+        block_on(self.inner.attachments(uid))
     }
 
     /// Saves an attachment of message `uid` into `out`, decoded; returns its decoded size.
@@ -290,25 +104,6 @@ impl<S: Stream> Client<S> {
         attachment: &Attachment,
         out: &mut W,
     ) -> Result<Option<u64>> {
-        self.fetch_part_to(uid, &attachment.part, attachment.encoding, out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rfc2231;
-
-    #[test]
-    fn rfc2231_values() {
-        assert_eq!(
-            rfc2231(b"UTF-8''Gr%C3%BC%C3%9Fe.pdf").as_deref(),
-            Some("Grüße.pdf")
-        );
-        assert_eq!(
-            rfc2231(b"iso-8859-1'de'caf%E9.txt").as_deref(),
-            Some("café.txt")
-        );
-        assert_eq!(rfc2231(b"''100%").as_deref(), Some("100%"));
-        assert_eq!(rfc2231(b"no quotes"), None);
+        block_on(self.inner.save_attachment(uid, attachment, out))
     }
 }
