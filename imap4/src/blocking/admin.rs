@@ -1,193 +1,17 @@
 //! Administration: access control lists (RFC 4314), quotas (RFC 9208 / 2087), metadata
 //! (RFC 5464), mailbox annotations (ANNOTATEMORE, imaplib's `getannotation`), and ID
-//! (RFC 2971).
+//! (RFC 2971). The blocking layer: each method runs the [`Session`](crate::Session)
+//! command of the same name to completion.
 
-use std::borrow::Cow;
-use std::fmt;
-
-use bytes::Bytes;
 use imap4_proto::encode;
-use imap4_proto::{Code, Data, MetadataCode, MetadataEntries, QuotaResource};
 
-use super::{Client, Stream, Unsolicited};
+use super::{Client, Stream};
 use crate::error::Result;
-
-fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A set of access rights (RFC 4314 2.1), one letter each: `l` lookup, `r` read, `s` keep
-/// seen, `w` write flags, `i` insert, `p` post, `k` create mailboxes, `x` delete mailbox,
-/// `t` delete messages, `e` expunge, `a` administer; servers may add obsolete `c`, `d`
-/// and their own letters.
-///
-/// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
-/// let r = client.my_rights("INBOX")?;
-/// if r.contains('i') && !r.contains('a') {
-///     println!("may append but not administer ({r})");
-/// }
-/// # Ok::<(), imap4::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Rights(String);
-
-impl Rights {
-    /// Rights from their letters.
-    pub fn new(letters: impl Into<String>) -> Rights {
-        Rights(letters.into())
-    }
-
-    /// The letters, as the server sent them.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether the right `letter` is included (exactly that letter: RFC 4314's obsolete
-    /// `c` and `d` are not expanded).
-    pub fn contains(&self, letter: char) -> bool {
-        self.0.contains(letter)
-    }
-
-    /// Whether no right is included.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The letters one by one.
-    pub fn iter(&self) -> impl Iterator<Item = char> + '_ {
-        self.0.chars()
-    }
-}
-
-impl fmt::Display for Rights {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&[u8]> for Rights {
-    fn from(b: &[u8]) -> Rights {
-        Rights(lossy(b))
-    }
-}
-
-/// One entry of a mailbox's access control list (`GETACL`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AclEntry {
-    /// Who: a user name, `anyone`, a group (`$group`), or a negative right (`-fred`).
-    pub identifier: String,
-    /// What they may do.
-    pub rights: Rights,
-}
-
-/// What `LISTRIGHTS` says may be granted to an identifier on a mailbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListRights {
-    /// Rights the identifier always has.
-    pub required: Rights,
-    /// Rights that may be granted, in groups that are granted or revoked together.
-    pub optional: Vec<Rights>,
-}
-
-/// A quota root with its resources' usage and limits (`GETQUOTA`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quota {
-    /// The quota root's name (`""` on many servers, `"User quota"` on Dovecot).
-    pub root: String,
-    /// Each limited resource: `STORAGE` (in KiB), `MESSAGE`, `MAILBOX`, ...
-    pub resources: Vec<QuotaResource>,
-}
-
-impl Quota {
-    /// The resource called `name` (case-insensitive), e.g. `"STORAGE"`.
-    ///
-    /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
-    /// let q = client.get_quota("")?;
-    /// if let Some(s) = q.resource("STORAGE") {
-    ///     println!("{} of {} KiB used", s.usage, s.limit);
-    /// }
-    /// # Ok::<(), imap4::Error>(())
-    /// ```
-    pub fn resource(&self, name: &str) -> Option<&QuotaResource> {
-        self.resources
-            .iter()
-            .find(|r| r.name.eq_ignore_ascii_case(name.as_bytes()))
-    }
-}
-
-/// The quota roots of a mailbox and their quotas (`GETQUOTAROOT`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuotaRoot {
-    /// The quota roots the mailbox belongs to (may be empty: no quota).
-    pub roots: Vec<String>,
-    /// The quotas of those roots, as the server reported them.
-    pub quotas: Vec<Quota>,
-}
-
-/// One metadata entry and its value (`GETMETADATA`). A `None` value means the entry does
-/// not exist.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MetadataEntry {
-    /// The entry name (`/private/comment`, `/shared/vendor/...`).
-    pub name: String,
-    /// The value (any bytes), `None` for NIL.
-    pub value: Option<Bytes>,
-}
-
-impl MetadataEntry {
-    /// The value as text (lossily decoded).
-    pub fn value_str(&self) -> Option<Cow<'_, str>> {
-        self.value.as_deref().map(String::from_utf8_lossy)
-    }
-}
-
-/// The answer to [`Client::get_metadata_with`]: the entries, and how many were left out
-/// because they are longer than `MAXSIZE`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Metadata {
-    /// The entries, in the order the server sent them.
-    pub entries: Vec<MetadataEntry>,
-    /// `[METADATA LONGENTRIES n]`: the size of the largest entry left out for `MAXSIZE`.
-    pub long_entries: Option<u64>,
-}
-
-/// One mailbox annotation with its attributes (`GETANNOTATION`, ANNOTATEMORE draft).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Annotation {
-    /// The mailbox (decoded name).
-    pub mailbox: String,
-    /// The entry (`/comment`, `/vendor/cmu/cyrus-imapd/size`, ...).
-    pub entry: String,
-    /// (attribute, value) pairs such as `("value.shared", Some("..."))`; NIL is `None`.
-    pub attributes: Vec<(String, Option<Bytes>)>,
-}
-
-impl Annotation {
-    /// The value of `attribute` (e.g. `"value.shared"`), as text.
-    pub fn get(&self, attribute: &str) -> Option<Cow<'_, str>> {
-        self.attributes
-            .iter()
-            .find(|(a, _)| a.eq_ignore_ascii_case(attribute))
-            .and_then(|(_, v)| v.as_deref())
-            .map(String::from_utf8_lossy)
-    }
-}
-
-fn quota(root: &[u8], resources: Vec<QuotaResource>) -> Quota {
-    Quota {
-        root: lossy(root),
-        resources,
-    }
-}
+use crate::session::{
+    block_on, AclEntry, Annotation, ListRights, Metadata, MetadataEntry, Quota, QuotaRoot, Rights,
+};
 
 impl<S: Stream> Client<S> {
-    /// Data in a reply that the command did not ask for goes to the unsolicited queue.
-    fn keep_unsolicited(&mut self, d: Data) {
-        self.unsolicited.push_back(Unsolicited::Data(d));
-    }
-
     // --- ACL (RFC 4314) -------------------------------------------------------------
 
     /// `GETACL mailbox`: who may do what on the mailbox (imaplib's `getacl`).
@@ -201,21 +25,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "getacl")]
     pub fn get_acl(&mut self, mailbox: &str) -> Result<Vec<AclEntry>> {
-        self.require("GETACL", "ACL")?;
-        let reply = self.run(&encode::GetAcl::new(mailbox))?;
-        let mut out = Vec::new();
-        for d in reply.data {
-            match d {
-                Data::Acl { entries, .. } => {
-                    out.extend(entries.into_iter().map(|(id, r)| AclEntry {
-                        identifier: lossy(&id),
-                        rights: Rights::from(&r[..]),
-                    }))
-                }
-                other => self.keep_unsolicited(other),
-            }
-        }
-        Ok(out)
+        block_on(self.inner.get_acl(mailbox))
     }
 
     /// `SETACL mailbox identifier rights` (imaplib's `setacl`): sets `identifier`'s
@@ -229,9 +39,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "setacl")]
     pub fn set_acl(&mut self, mailbox: &str, identifier: &str, rights: &str) -> Result<()> {
-        self.require("SETACL", "ACL")?;
-        self.run(&encode::SetAcl::new(mailbox, identifier, rights))?;
-        Ok(())
+        block_on(self.inner.set_acl(mailbox, identifier, rights))
     }
 
     /// `DELETEACL mailbox identifier` (imaplib's `deleteacl`): removes `identifier` from
@@ -244,9 +52,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "deleteacl")]
     pub fn delete_acl(&mut self, mailbox: &str, identifier: &str) -> Result<()> {
-        self.require("DELETEACL", "ACL")?;
-        self.run(&encode::DeleteAcl::new(mailbox, identifier))?;
-        Ok(())
+        block_on(self.inner.delete_acl(mailbox, identifier))
     }
 
     /// `MYRIGHTS mailbox` (imaplib's `myrights`): what the logged-in user may do there.
@@ -260,18 +66,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "myrights")]
     pub fn my_rights(&mut self, mailbox: &str) -> Result<Rights> {
-        self.require("MYRIGHTS", "ACL")?;
-        let reply = self.run(&encode::MyRights::new(mailbox))?;
-        let mut out = None;
-        for d in reply.data {
-            match d {
-                Data::MyRights { rights, .. } if out.is_none() => {
-                    out = Some(Rights::from(&rights[..]))
-                }
-                other => self.keep_unsolicited(other),
-            }
-        }
-        Ok(out.unwrap_or_default())
+        block_on(self.inner.my_rights(mailbox))
     }
 
     /// `LISTRIGHTS mailbox identifier`: the rights that may be granted to `identifier`.
@@ -284,26 +79,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "listrights")]
     pub fn list_rights(&mut self, mailbox: &str, identifier: &str) -> Result<ListRights> {
-        self.require("LISTRIGHTS", "ACL")?;
-        let reply = self.run(&encode::ListRights::new(mailbox, identifier))?;
-        let mut out = None;
-        for d in reply.data {
-            match d {
-                Data::ListRights {
-                    required, optional, ..
-                } if out.is_none() => {
-                    out = Some(ListRights {
-                        required: Rights::from(&required[..]),
-                        optional: optional.iter().map(|r| Rights::from(&r[..])).collect(),
-                    })
-                }
-                other => self.keep_unsolicited(other),
-            }
-        }
-        Ok(out.unwrap_or(ListRights {
-            required: Rights::default(),
-            optional: Vec::new(),
-        }))
+        block_on(self.inner.list_rights(mailbox, identifier))
     }
 
     // --- QUOTA (RFC 9208, RFC 2087) ---------------------------------------------------
@@ -320,18 +96,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "getquota")]
     pub fn get_quota(&mut self, root: &str) -> Result<Quota> {
-        self.require("GETQUOTA", "QUOTA")?;
-        let reply = self.run(&encode::GetQuota::new(root))?;
-        let mut out = None;
-        for d in reply.data {
-            match d {
-                Data::Quota { root, resources } if out.is_none() => {
-                    out = Some(quota(&root, resources))
-                }
-                other => self.keep_unsolicited(other),
-            }
-        }
-        Ok(out.unwrap_or_else(|| quota(root.as_bytes(), Vec::new())))
+        block_on(self.inner.get_quota(root))
     }
 
     /// `GETQUOTAROOT mailbox` (imaplib's `getquotaroot`): the quota roots a mailbox
@@ -349,20 +114,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "getquotaroot")]
     pub fn get_quota_root(&mut self, mailbox: &str) -> Result<QuotaRoot> {
-        self.require("GETQUOTAROOT", "QUOTA")?;
-        let reply = self.run(&encode::GetQuotaRoot::new(mailbox))?;
-        let mut out = QuotaRoot {
-            roots: Vec::new(),
-            quotas: Vec::new(),
-        };
-        for d in reply.data {
-            match d {
-                Data::QuotaRoot { roots, .. } => out.roots.extend(roots.iter().map(|r| lossy(r))),
-                Data::Quota { root, resources } => out.quotas.push(quota(&root, resources)),
-                other => self.keep_unsolicited(other),
-            }
-        }
-        Ok(out)
+        block_on(self.inner.get_quota_root(mailbox))
     }
 
     /// `SETQUOTA root (resource limit ...)` (imaplib's `setquota`): sets the limits of a
@@ -380,30 +132,10 @@ impl<S: Stream> Client<S> {
         root: &str,
         limits: impl IntoIterator<Item = (&'a str, u64)>,
     ) -> Result<Option<Quota>> {
-        self.require("SETQUOTA", "QUOTA")?;
-        let reply = self.run(&encode::SetQuota::new(root, limits))?;
-        let mut out = None;
-        for d in reply.data {
-            match d {
-                Data::Quota { root, resources } if out.is_none() => {
-                    out = Some(quota(&root, resources))
-                }
-                other => self.keep_unsolicited(other),
-            }
-        }
-        Ok(out)
+        block_on(self.inner.set_quota(root, limits))
     }
 
     // --- METADATA (RFC 5464) --------------------------------------------------------------
-
-    /// Checks METADATA (mailbox and server entries) or METADATA-SERVER (server entries
-    /// only; a server announcing just that refuses mailbox entries itself).
-    fn require_metadata(&mut self, command: &'static str) -> Result<()> {
-        if self.has_capability("METADATA")? {
-            return Ok(());
-        }
-        self.require(command, "METADATA-SERVER")
-    }
 
     /// `GETMETADATA mailbox (entries)`: the values of metadata entries of a mailbox, or of
     /// the server when `mailbox` is `""`. An entry without a value comes back with `None`
@@ -418,9 +150,7 @@ impl<S: Stream> Client<S> {
     /// ```
     #[doc(alias = "getmetadata")]
     pub fn get_metadata(&mut self, mailbox: &str, entries: &[&str]) -> Result<Vec<MetadataEntry>> {
-        Ok(self
-            .get_metadata_with(encode::GetMetadata::new(mailbox, entries.iter().copied()))?
-            .entries)
+        block_on(self.inner.get_metadata(mailbox, entries))
     }
 
     /// `GETMETADATA` with options (`MAXSIZE`, `DEPTH`): the entries and the
@@ -436,27 +166,7 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn get_metadata_with(&mut self, cmd: encode::GetMetadata) -> Result<Metadata> {
-        self.require_metadata("GETMETADATA")?;
-        let reply = self.run(&cmd)?;
-        let mut out = Metadata::default();
-        for d in reply.data {
-            match d {
-                Data::Metadata {
-                    entries: MetadataEntries::Values(values),
-                    ..
-                } => out
-                    .entries
-                    .extend(values.into_iter().map(|(name, value)| MetadataEntry {
-                        name: lossy(&name),
-                        value,
-                    })),
-                other => self.keep_unsolicited(other),
-            }
-        }
-        if let Some(Code::Metadata(MetadataCode::LongEntries(n))) = reply.status.code {
-            out.long_entries = Some(n);
-        }
-        Ok(out)
+        block_on(self.inner.get_metadata_with(cmd))
     }
 
     /// `SETMETADATA mailbox (entry value ...)`: sets metadata entries of a mailbox, or of
@@ -474,9 +184,7 @@ impl<S: Stream> Client<S> {
         mailbox: &str,
         entries: impl IntoIterator<Item = (&'a str, Option<V>)>,
     ) -> Result<()> {
-        self.require_metadata("SETMETADATA")?;
-        self.run(&encode::SetMetadata::new(mailbox, entries))?;
-        Ok(())
+        block_on(self.inner.set_metadata(mailbox, entries))
     }
 
     // --- ANNOTATEMORE (Cyrus; imaplib's getannotation/setannotation) ----------------------
@@ -499,32 +207,7 @@ impl<S: Stream> Client<S> {
         entries: &[&str],
         attributes: &[&str],
     ) -> Result<Vec<Annotation>> {
-        self.require("GETANNOTATION", "ANNOTATEMORE")?;
-        let cmd = encode::GetAnnotation::new(
-            mailbox,
-            entries.iter().copied(),
-            attributes.iter().copied(),
-        );
-        let reply = self.run(&cmd)?;
-        let mut out = Vec::new();
-        for d in reply.data {
-            match d {
-                Data::Annotation {
-                    mailbox,
-                    entry,
-                    attributes,
-                } => out.push(Annotation {
-                    mailbox: mailbox.name(),
-                    entry: lossy(&entry),
-                    attributes: attributes
-                        .into_iter()
-                        .map(|(a, v)| (lossy(&a), v))
-                        .collect(),
-                }),
-                other => self.keep_unsolicited(other),
-            }
-        }
-        Ok(out)
+        block_on(self.inner.get_annotation(mailbox, entries, attributes))
     }
 
     /// `SETANNOTATION mailbox entry (attribute value ...)` (imaplib's `setannotation`):
@@ -544,9 +227,7 @@ impl<S: Stream> Client<S> {
         entry: &str,
         attributes: impl IntoIterator<Item = (&'a str, Option<V>)>,
     ) -> Result<()> {
-        self.require("SETANNOTATION", "ANNOTATEMORE")?;
-        self.run(&encode::SetAnnotation::new(mailbox, entry, attributes))?;
-        Ok(())
+        block_on(self.inner.set_annotation(mailbox, entry, attributes))
     }
 
     // --- ID (RFC 2971) ----------------------------------------------------------------
@@ -564,25 +245,6 @@ impl<S: Stream> Client<S> {
     /// # Ok::<(), imap4::Error>(())
     /// ```
     pub fn id(&mut self, fields: &[(&str, Option<&str>)]) -> Result<Vec<(String, Option<String>)>> {
-        self.require("ID", "ID")?;
-        let cmd = fields
-            .iter()
-            .fold(encode::Id::new(), |c, (k, v)| c.field(k, *v));
-        let reply = self.run(&cmd)?;
-        let mut out = None;
-        for d in reply.data {
-            match d {
-                Data::Id(fields) if out.is_none() => {
-                    out = Some(
-                        fields
-                            .into_iter()
-                            .map(|(k, v)| (lossy(&k), v.map(|v| lossy(&v))))
-                            .collect(),
-                    )
-                }
-                other => self.keep_unsolicited(other),
-            }
-        }
-        Ok(out.unwrap_or_default())
+        block_on(self.inner.id(fields))
     }
 }
