@@ -14,6 +14,7 @@
 
 mod admin;
 mod auth;
+mod batch;
 mod compress;
 mod connect;
 mod fetch;
