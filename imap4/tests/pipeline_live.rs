@@ -185,3 +185,80 @@ fn append_many_uses_multiappend_and_reports_each_uid() {
     c.run(&encode::Delete::new("pipe-multi")).unwrap();
     c.logout().unwrap();
 }
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn notify_reports_changes_in_other_mailboxes_between_commands() {
+    use imap4::proto::encode::{MailboxFilter, NotifyEvent, NotifyGroup};
+    use imap4::IdleEvent;
+    use std::time::Duration;
+    let (mut watcher, _) = login();
+    let (mut other, _) = login();
+    fresh(&mut other, "pipe-notify-a");
+    fresh(&mut other, "pipe-notify-b");
+    watcher.select("INBOX").unwrap();
+    watcher
+        .notify(
+            [NotifyGroup::new(
+                MailboxFilter::Mailboxes(vec!["pipe-notify-a".into(), "pipe-notify-b".into()]),
+                [NotifyEvent::MessageNew(vec![]), NotifyEvent::MessageExpunge],
+            )],
+            false,
+        )
+        .unwrap();
+    // Nothing yet.
+    assert_eq!(
+        watcher.wait_event(Duration::from_millis(200)).unwrap(),
+        None
+    );
+    // Mail arrives in two watched mailboxes, neither selected; no command is running on
+    // the watcher's connection.
+    other
+        .run(&encode::Append::new(
+            "pipe-notify-a",
+            AppendMessage::new(msg(1)),
+        ))
+        .unwrap();
+    other
+        .run(&encode::Append::new(
+            "pipe-notify-b",
+            AppendMessage::new(msg(2)),
+        ))
+        .unwrap();
+    other
+        .run(&encode::Append::new(
+            "pipe-notify-b",
+            AppendMessage::new(msg(3)),
+        ))
+        .unwrap();
+    let mut latest = std::collections::HashMap::new();
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(5) {
+        match watcher.wait_event(Duration::from_millis(300)).unwrap() {
+            Some(IdleEvent::MailboxStatus(st)) => {
+                latest.insert(st.mailbox.name(), st.messages);
+            }
+            Some(_) => {}
+            None if latest.get("pipe-notify-b") == Some(&Some(2)) => break,
+            None => {}
+        }
+    }
+    assert_eq!(latest.get("pipe-notify-a"), Some(&Some(1)), "{latest:?}");
+    assert_eq!(latest.get("pipe-notify-b"), Some(&Some(2)), "{latest:?}");
+    // The connection still works as usual, and NOTIFY NONE stops the events.
+    watcher.notify_none().unwrap();
+    other
+        .run(&encode::Append::new(
+            "pipe-notify-a",
+            AppendMessage::new(msg(4)),
+        ))
+        .unwrap();
+    assert_eq!(
+        watcher.wait_event(Duration::from_millis(300)).unwrap(),
+        None
+    );
+    watcher.logout().unwrap();
+    other.run(&encode::Delete::new("pipe-notify-a")).unwrap();
+    other.run(&encode::Delete::new("pipe-notify-b")).unwrap();
+    other.logout().unwrap();
+}

@@ -21,6 +21,7 @@ mod fetch;
 mod idle;
 mod mailbox;
 mod messages;
+mod notify;
 mod parts;
 
 use std::io::{self, Read, Write};

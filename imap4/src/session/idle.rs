@@ -39,13 +39,23 @@ pub enum IdleEvent {
     Fetch(Fetch),
     /// An untagged status: `* OK [ALERT] ...`, `* OK Still here`, `* NO ...`.
     Status(Status),
-    /// Any other untagged data (`* FLAGS`, `* STATUS` from NOTIFY, ...).
+    /// `* STATUS mailbox (...)`: another mailbox changed (NOTIFY `MessageNew`,
+    /// `MessageExpunge`, `FlagChange` for mailboxes other than the selected one).
+    MailboxStatus(super::MailboxStatus),
+    /// `* LIST ...`: a mailbox was created, renamed or deleted, or its subscription changed
+    /// (NOTIFY `MailboxName`, `SubscriptionChange`).
+    MailboxName(imap4_proto::ListData),
+    /// Any other untagged data (`* FLAGS`, `* METADATA`, ...).
     Other(Data),
 }
 
 impl IdleEvent {
-    fn from_data(d: Data) -> IdleEvent {
+    pub(crate) fn from_data(d: Data) -> IdleEvent {
         match d {
+            Data::Status { mailbox, items } => {
+                IdleEvent::MailboxStatus(super::MailboxStatus::from_items(mailbox, items))
+            }
+            Data::List(l) => IdleEvent::MailboxName(l),
             Data::Exists(n) => IdleEvent::Exists(n),
             Data::Recent(n) => IdleEvent::Recent(n),
             Data::Expunge(n) => IdleEvent::Expunge(n),

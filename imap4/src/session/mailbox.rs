@@ -56,7 +56,7 @@ pub struct MailboxStatus {
 
 impl MailboxStatus {
     /// Collects the items of one `* STATUS` response.
-    fn from_items(mailbox: Mailbox, items: Vec<StatusItem>) -> MailboxStatus {
+    pub(crate) fn from_items(mailbox: Mailbox, items: Vec<StatusItem>) -> MailboxStatus {
         let mut s = MailboxStatus {
             mailbox,
             messages: None,

@@ -24,6 +24,7 @@ mod fetch;
 mod idle;
 mod mailbox;
 mod messages;
+mod notify;
 mod parts;
 
 use std::collections::VecDeque;
