@@ -429,10 +429,10 @@ impl<T: Io> Session<T> {
         }
         let lists = self.list(reference, pattern).await?;
         let utf8 = self.conn.is_enabled("UTF8=ACCEPT") || self.conn.is_enabled("IMAP4rev2");
-        let mut out = Vec::with_capacity(lists.len());
-        for l in lists {
+        // One STATUS per selectable mailbox, all pipelined: one round trip, not one each.
+        let mut cmds: Vec<encode::Status> = Vec::new();
+        for l in &lists {
             if l.has(&MailboxAttr::NoSelect) || l.has(&MailboxAttr::NonExistent) {
-                out.push((l, None));
                 continue;
             }
             // The name goes back to the server as it came (decoding and re-encoding a
@@ -442,17 +442,39 @@ impl<T: Io> Session<T> {
             } else {
                 imap4_proto::utf7::decode(l.mailbox.as_bytes()).ok()
             };
-            let status = match name {
-                Some(name) => match self.status(&name, attrs.iter().cloned()).await {
-                    Ok(s) => Some(s),
-                    Err(Error::No { .. }) => None,
-                    Err(e) => return Err(e),
-                },
-                None => None,
-            };
-            out.push((l, status));
+            if let Some(name) = name {
+                cmds.push(encode::Status::new(name, attrs.iter().cloned()));
+            }
         }
-        Ok(out)
+        let replies = self.run_all(&cmds).await?;
+        // Matched by name: with several STATUS commands in flight, a server that answers
+        // them out of order must not swap the numbers.
+        let mut statuses: Vec<Option<MailboxStatus>> = vec![None; lists.len()];
+        for reply in replies {
+            match reply {
+                Ok(r) => {
+                    for d in r.data {
+                        match d {
+                            Data::Status { mailbox, items } => {
+                                match lists.iter().position(|l| l.mailbox == mailbox) {
+                                    Some(i) => {
+                                        statuses[i] =
+                                            Some(MailboxStatus::from_items(mailbox, items))
+                                    }
+                                    None => self.unsolicited.push_back(Unsolicited::Data(
+                                        Data::Status { mailbox, items },
+                                    )),
+                                }
+                            }
+                            other => self.unsolicited.push_back(Unsolicited::Data(other)),
+                        }
+                    }
+                }
+                Err(Error::No { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(lists.into_iter().zip(statuses).collect())
     }
 
     /// `LSUB reference pattern`: the subscribed mailboxes (IMAP4rev1; on IMAP4rev2 servers
