@@ -215,7 +215,8 @@ fn allowed(name: &str, state: ConnState) -> bool {
 fn solicits(name: &str, data: &Data) -> bool {
     match data {
         Data::Capability(_) => matches!(name, "CAPABILITY" | "LOGIN" | "AUTHENTICATE" | "STARTTLS"),
-        Data::List(_) => name == "LIST",
+        // RFC 9051 6.3.2: SELECT answers with the mailbox's LIST too.
+        Data::List(_) => matches!(name, "LIST" | "SELECT" | "EXAMINE"),
         Data::Lsub(_) => name == "LSUB",
         Data::Status { .. } => matches!(name, "STATUS" | "LIST"),
         Data::Flags(_) | Data::Exists(_) | Data::Recent(_) => {
@@ -388,7 +389,9 @@ impl Connection {
         EncodeOptions {
             literal_plus: !self.force_sync_literals && self.has_capability("LITERAL+"),
             literal_minus: !self.force_sync_literals && self.has_capability("LITERAL-"),
-            utf8: self.is_enabled("UTF8=ACCEPT") || self.is_enabled("IMAP4rev2"),
+            // RFC 9051: IMAP4rev2 mailbox names are UTF-8 (modified UTF-7 only for rev1
+            // compatibility), whether rev2 was enabled or is all the server speaks.
+            utf8: self.is_enabled("UTF8=ACCEPT") || self.is_imap4rev2(),
             binary: self.has_capability("BINARY"),
         }
     }

@@ -663,3 +663,53 @@ fn each_command_goes_out_in_one_write_with_its_literals() {
     assert_eq!(count() - before, 1, "STORE in one write");
     h.join().unwrap();
 }
+
+#[test]
+fn an_imap4rev2_only_server() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let h = thread::spawn(move || {
+        let (s, _) = l.accept().unwrap();
+        let mut srv = Server {
+            r: BufReader::new(s.try_clone().unwrap()),
+            w: s,
+        };
+        srv.send("* OK [CAPABILITY IMAP4rev2 AUTH=PLAIN LITERAL+ IDLE] rev2 only\r\n");
+        let t = srv.expect("LOGIN");
+        srv.send(&format!(
+            "{t} OK [CAPABILITY IMAP4rev2 IDLE MOVE LITERAL+] in\r\n"
+        ));
+        // RFC 9051 SELECT: no RECENT, LIST with the canonical name.
+        let t = srv.expect("SELECT");
+        srv.send("* 3 EXISTS\r\n* OK [UIDVALIDITY 9] x\r\n* OK [UIDNEXT 4] x\r\n");
+        srv.send("* LIST () \"/\" INBOX\r\n* FLAGS (\\Seen \\Deleted)\r\n");
+        srv.send(&format!("{t} OK [READ-WRITE] done\r\n"));
+        // SEARCH answers with ESEARCH on rev2.
+        let (t, rest) = srv.cmd();
+        assert_eq!(rest, "UID SEARCH UNSEEN");
+        srv.send(&format!(
+            "* ESEARCH (TAG \"{t}\") UID ALL 1:2\r\n{t} OK done\r\n"
+        ));
+        // Mailbox names go as UTF-8, not modified UTF-7.
+        let (t, rest) = srv.cmd();
+        assert_eq!(rest, "CREATE \"Entwürfe\"");
+        srv.send(&format!("{t} OK\r\n"));
+        let t = srv.expect("LOGOUT");
+        srv.send(&format!("* BYE\r\n{t} OK\r\n"));
+    });
+    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut c = Client::from_stream(s, true).unwrap();
+    assert_eq!(c.protocol_version(), "IMAP4rev2");
+    c.login("alice", "pw").unwrap();
+    let m = c.select("INBOX").unwrap();
+    assert_eq!((m.exists, m.uid_validity, m.recent), (3, Some(9), 0));
+    assert_eq!(
+        c.uid_search(imap4::proto::encode::Criteria::unseen())
+            .unwrap(),
+        [1, 2]
+    );
+    c.create("Entwürfe").unwrap();
+    assert!(c.take_unsolicited().is_empty());
+    c.logout().unwrap();
+    h.join().unwrap();
+}
