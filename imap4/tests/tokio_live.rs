@@ -294,3 +294,48 @@ async fn silence_times_out_and_breaks_the_session() {
     assert!(c.is_broken());
     h.abort();
 }
+
+#[tokio::test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+async fn compressed_and_pipelined() {
+    let mut c = login_plain().await;
+    c.compress().await.unwrap();
+    assert!(c.is_compressed());
+    fresh(&mut c, "tokio-pipe").await;
+    // 300 APPENDs as separate commands, pipelined through the compressor.
+    let cmds: Vec<encode::Append> = (0..300)
+        .map(|i| encode::Append::new("tokio-pipe", encode::AppendMessage::new(message(i))))
+        .collect();
+    let replies = c.run_all(&cmds).await.unwrap();
+    assert!(replies.iter().all(|r| r.is_ok()));
+    c.select("tokio-pipe").await.unwrap();
+    assert_eq!(c.mailbox().unwrap().exists, 300);
+    // 300 STOREs pipelined, then read back.
+    let changes: Vec<_> = (1..=300u32)
+        .map(|u| {
+            (
+                [u].into_iter().collect::<SequenceSet>(),
+                encode::StoreMode::Add,
+                vec![imap4::proto::Flag::Seen],
+            )
+        })
+        .collect();
+    let results = c.uid_store_many(changes).await.unwrap();
+    assert!(results.iter().all(|r| r.is_ok()));
+    let unseen = c.uid_search(encode::Criteria::unseen()).await.unwrap();
+    assert!(unseen.is_empty(), "{unseen:?}");
+    // append_many takes MULTIAPPEND here.
+    let r = c
+        .append_many(
+            "tokio-pipe",
+            (0..10).map(|i| encode::AppendMessage::new(message(i))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.len(), 10);
+    c.noop().await.unwrap();
+    assert_eq!(c.mailbox().unwrap().exists, 310);
+    c.run(&encode::Close).await.unwrap();
+    c.run(&encode::Delete::new("tokio-pipe")).await.unwrap();
+    c.logout().await.unwrap();
+}
