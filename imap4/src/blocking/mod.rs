@@ -101,7 +101,19 @@ impl<T: Stream + ?Sized> Stream for Box<T> {
     }
 }
 
-/// A [`Stream`] seen as the session's [`Io`]: every poll does the blocking call.
+/// A [`Stream`] seen as the session's [`Io`]: every poll does the blocking call. It is what
+/// a [`Client`]'s [`Session`] runs over; code written against `Session<impl Io>` works
+/// with both clients.
+///
+/// ```no_run
+/// # let mut client: imap4::blocking::Client = todo!();
+/// async fn count(s: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<u32> {
+///     Ok(s.select("INBOX").await?.exists)
+/// }
+/// // The blocking client's session, driven by the same code:
+/// let session = client.session();
+/// # let _ = session;
+/// ```
 #[derive(Debug)]
 pub struct BlockingIo<S> {
     s: S,
