@@ -45,6 +45,19 @@ pub use crate::session::{
 pub use fetch::FetchStream;
 pub use idle::Idle;
 
+/// Runs a future of the blocking client's [`Session`] (see [`Client::session`]) to
+/// completion on this thread. Its I/O is blocking, so it finishes in one poll; do not use
+/// it for futures that wait on anything else (a tokio socket, a timer): it would spin.
+///
+/// ```no_run
+/// # let mut client: imap4::blocking::Client = todo!();
+/// let caps = imap4::blocking::block_on(client.session().capabilities())?;
+/// # Ok::<(), imap4::Error>(())
+/// ```
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    crate::session::block_on(f)
+}
+
 /// A byte stream the client can run over: anything `Read + Write`, plus a way to change
 /// the read timeout so each phase ([`Timeouts`]) gets its own budget.
 ///
@@ -111,8 +124,8 @@ impl<T: Stream + ?Sized> Stream for Box<T> {
 ///     Ok(s.select("INBOX").await?.exists)
 /// }
 /// // The blocking client's session, driven by the same code:
-/// let session = client.session();
-/// # let _ = session;
+/// let n = imap4::blocking::block_on(count(client.session()))?;
+/// # Ok::<(), imap4::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct BlockingIo<S> {
