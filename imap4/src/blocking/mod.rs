@@ -33,7 +33,7 @@ use imap4_proto::encode::{self, Command};
 use imap4_proto::{Capability, ConnState, Connection, MailboxState, Status};
 
 use crate::error::Result;
-use crate::session::{block_on, Io, Session};
+use crate::session::{Io, Session};
 use crate::transport::Transport;
 
 pub use crate::session::{
