@@ -713,3 +713,28 @@ fn an_imap4rev2_only_server() {
     c.logout().unwrap();
     h.join().unwrap();
 }
+
+#[test]
+fn waiting_forever_is_allowed() {
+    // Duration::MAX means "no time limit", not an overflow.
+    let (port, h) = fake(|mut srv| {
+        select(&mut srv);
+        let t = srv.expect("IDLE");
+        srv.send("+ idling\r\n");
+        thread::sleep(Duration::from_millis(100));
+        srv.send("* 4 EXISTS\r\n");
+        let mut line = String::new();
+        srv.r.read_line(&mut line).unwrap();
+        srv.send(&format!("{t} OK\r\n"));
+    });
+    let t = Timeouts::default()
+        .command(None)
+        .idle_refresh(Duration::MAX);
+    let mut c = client_with(port, t);
+    c.select("INBOX").unwrap();
+    let mut idle = c.idle().unwrap();
+    let ev = idle.wait(Duration::MAX).unwrap();
+    assert!(matches!(ev, Some(IdleEvent::Exists(4))), "{ev:?}");
+    idle.done().unwrap();
+    h.join().unwrap();
+}

@@ -339,3 +339,21 @@ async fn compressed_and_pipelined() {
     c.run(&encode::Delete::new("tokio-pipe")).await.unwrap();
     c.logout().await.unwrap();
 }
+
+#[tokio::test]
+async fn waiting_forever_does_not_overflow() {
+    let (port, h) = slow_fetch_server().await;
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let mut c = Client::from_stream(tcp, false).await.unwrap();
+    c.select("INBOX").await.unwrap();
+    {
+        let mut idle = c.idle().await.unwrap();
+        let r = tokio::time::timeout(Duration::from_millis(200), idle.wait(Duration::MAX)).await;
+        assert!(r.is_err(), "still waiting, no panic: {r:?}");
+    }
+    c.noop().await.unwrap();
+    c.logout().await.unwrap();
+    h.await.unwrap();
+}

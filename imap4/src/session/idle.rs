@@ -119,7 +119,7 @@ impl<T: Io> Session<T> {
     /// # Ok(()) }
     /// ```
     pub async fn idle_for(&mut self, duration: Duration) -> Result<Vec<IdleEvent>> {
-        let deadline = Instant::now() + duration;
+        let deadline = super::deadline(duration);
         let mut idle = self.idle().await?;
         let mut events = Vec::new();
         loop {
@@ -182,7 +182,7 @@ impl<T: Io> Idle<'_, T> {
     /// # Ok(()) }
     /// ```
     pub async fn wait(&mut self, timeout: Duration) -> Result<Option<IdleEvent>> {
-        let deadline = Instant::now() + timeout;
+        let deadline = super::deadline(timeout);
         loop {
             if let Some(u) = self.client.unsolicited.pop_front() {
                 match u {

@@ -82,6 +82,13 @@ pub trait Io {
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
 }
 
+/// `now + d`, or a century from now when that overflows (`Duration::MAX` means "forever").
+pub(crate) fn deadline(d: Duration) -> std::time::Instant {
+    let now = std::time::Instant::now();
+    now.checked_add(d)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 86_400))
+}
+
 struct NoopWake;
 
 impl Wake for NoopWake {

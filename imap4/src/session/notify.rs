@@ -101,7 +101,7 @@ impl<T: Io> Session<T> {
     /// ```
     pub async fn wait_event(&mut self, timeout: Duration) -> Result<Option<IdleEvent>> {
         self.prepare().await?;
-        let deadline = Instant::now() + timeout;
+        let deadline = super::deadline(timeout);
         loop {
             if let Some(u) = self.unsolicited.pop_front() {
                 match u {

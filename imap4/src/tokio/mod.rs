@@ -116,7 +116,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Io for TokioIo<S> {
             return Poll::Pending;
         };
         if fresh || self.sleep.is_none() {
-            let deadline = Instant::now() + t;
+            let deadline = Instant::now()
+                .checked_add(t)
+                .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400));
             match &mut self.sleep {
                 Some(s) => s.as_mut().reset(deadline),
                 None => self.sleep = Some(Box::pin(::tokio::time::sleep_until(deadline))),

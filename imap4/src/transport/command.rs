@@ -78,7 +78,9 @@ impl Pipe {
     /// to exit and kills it if it has not.
     pub(super) fn shutdown(&mut self, grace: Duration) -> io::Result<()> {
         self.stdin = None;
-        let deadline = Instant::now() + grace;
+        let deadline = Instant::now()
+            .checked_add(grace)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400));
         loop {
             if self.child.try_wait()?.is_some() {
                 return Ok(());
