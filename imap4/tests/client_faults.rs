@@ -738,3 +738,35 @@ fn waiting_forever_is_allowed() {
     idle.done().unwrap();
     h.join().unwrap();
 }
+
+#[test]
+fn a_server_that_stops_reading_times_out_the_write() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let h = thread::spawn(move || {
+        let (mut s, _) = l.accept().unwrap();
+        s.write_all(b"* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] hi\r\n")
+            .unwrap();
+        // Never read.
+        thread::sleep(Duration::from_millis(900));
+    });
+    let opts =
+        imap4::transport::ConnectOptions::default().io_timeout(Some(Duration::from_millis(300)));
+    let mut c = Client::connect_plain("127.0.0.1", port, &opts).unwrap();
+    let started = Instant::now();
+    let r = c.append("INBOX", vec![b'x'; 64 << 20], [], None);
+    assert!(
+        matches!(
+            r,
+            Err(Error::Abort(Abort::Timeout {
+                waiting_for: "write",
+                ..
+            }))
+        ),
+        "{r:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(c.is_broken());
+    drop(c);
+    h.join().unwrap();
+}

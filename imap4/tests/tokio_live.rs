@@ -357,3 +357,38 @@ async fn waiting_forever_does_not_overflow() {
     c.logout().await.unwrap();
     h.await.unwrap();
 }
+
+#[tokio::test]
+async fn a_server_that_stops_reading_times_out_the_write() {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    let h = tokio::spawn(async move {
+        let (mut s, _) = l.accept().await.unwrap();
+        s.write_all(b"* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] hi\r\n")
+            .await
+            .unwrap();
+        // Never read: the client's socket buffer fills up.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        drop(s);
+    });
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let t = imap4::Timeouts::default().command(Some(Duration::from_millis(300)));
+    let mut c = Client::from_stream_with(tcp, false, t).await.unwrap();
+    let big = vec![b'x'; 64 << 20];
+    let started = std::time::Instant::now();
+    let r = c.append("INBOX", big, [], None).await;
+    assert!(
+        matches!(
+            r,
+            Err(Error::Abort(Abort::Timeout {
+                waiting_for: "write",
+                ..
+            }))
+        ),
+        "{r:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    h.abort();
+}

@@ -157,8 +157,20 @@ impl<S: Stream> Io for BlockingIo<S> {
         }
         Poll::Ready(self.s.read(buf))
     }
-    fn poll_write(&mut self, _cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Poll::Ready(self.s.write(buf))
+    fn poll_write(
+        &mut self,
+        _cx: &mut Context<'_>,
+        buf: &[u8],
+        _timeout: Option<Duration>,
+        _fresh: bool,
+    ) -> Poll<io::Result<usize>> {
+        // The socket's own write timeout applies (set from ConnectOptions::io_timeout).
+        match self.s.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, e)))
+            }
+            r => Poll::Ready(r),
+        }
     }
     fn poll_flush(&mut self, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(self.s.flush())

@@ -76,8 +76,16 @@ pub trait Io {
         timeout: Option<Duration>,
         fresh: bool,
     ) -> Poll<io::Result<usize>>;
-    /// Writes some of `buf`, returning how much.
-    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>;
+    /// Writes some of `buf`, returning how much. `timeout` bounds how long the write may
+    /// wait for room (a server that stops reading); `fresh` as for reads. A write that
+    /// times out fails with [`io::ErrorKind::TimedOut`].
+    fn poll_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        timeout: Option<Duration>,
+        fresh: bool,
+    ) -> Poll<io::Result<usize>>;
     /// Flushes buffered output.
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
 }
@@ -500,8 +508,26 @@ impl<T: Io> Session<T> {
         if self.out.is_empty() {
             return Ok(());
         }
+        let timeout = self.timeouts.command;
         while !self.out.is_empty() {
-            let n = std::future::poll_fn(|cx| self.io.poll_write(cx, &self.out)).await?;
+            let mut fresh = true;
+            let r = std::future::poll_fn(|cx| {
+                let r = self.io.poll_write(cx, &self.out, timeout, fresh);
+                fresh = false;
+                r
+            })
+            .await;
+            let n = match r {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                    return Err(Abort::Timeout {
+                        waiting_for: "write",
+                        after: timeout.unwrap_or_default(),
+                    }
+                    .into())
+                }
+                Err(e) => return Err(e.into()),
+            };
             if n == 0 {
                 return Err(Abort::Io(io::ErrorKind::WriteZero.into()).into());
             }

@@ -53,6 +53,37 @@ pub type Client<S = Transport> = Session<TokioIo<S>>;
 pub struct TokioIo<S> {
     s: S,
     sleep: Option<Pin<Box<Sleep>>>,
+    write_sleep: Option<Pin<Box<Sleep>>>,
+}
+
+/// Arms (on a fresh wait, or if unarmed) and polls a timer for `timeout`; true once it
+/// fired. No timeout: no timer.
+fn poll_deadline(
+    sleep: &mut Option<Pin<Box<Sleep>>>,
+    cx: &mut Context<'_>,
+    timeout: Option<Duration>,
+    fresh: bool,
+) -> bool {
+    let Some(t) = timeout else {
+        *sleep = None;
+        return false;
+    };
+    if fresh || sleep.is_none() {
+        let deadline = Instant::now()
+            .checked_add(t)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400));
+        match sleep {
+            Some(s) => s.as_mut().reset(deadline),
+            None => *sleep = Some(Box::pin(::tokio::time::sleep_until(deadline))),
+        }
+    }
+    let fired = sleep
+        .as_mut()
+        .is_some_and(|s| s.as_mut().poll(cx).is_ready());
+    if fired {
+        *sleep = None;
+    }
+    fired
 }
 
 impl<S> TokioIo<S> {
@@ -65,7 +96,11 @@ impl<S> TokioIo<S> {
     /// # Ok(()) }
     /// ```
     pub fn new(s: S) -> TokioIo<S> {
-        TokioIo { s, sleep: None }
+        TokioIo {
+            s,
+            sleep: None,
+            write_sleep: None,
+        }
     }
 
     /// The stream.
@@ -111,33 +146,36 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Io for TokioIo<S> {
             }
             Poll::Pending => {}
         }
-        let Some(t) = timeout else {
-            self.sleep = None;
-            return Poll::Pending;
-        };
-        if fresh || self.sleep.is_none() {
-            let deadline = Instant::now()
-                .checked_add(t)
-                .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400));
-            match &mut self.sleep {
-                Some(s) => s.as_mut().reset(deadline),
-                None => self.sleep = Some(Box::pin(::tokio::time::sleep_until(deadline))),
-            }
-        }
-        if let Some(s) = &mut self.sleep {
-            if s.as_mut().poll(cx).is_ready() {
-                self.sleep = None;
-                return Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "I/O timeout: the server did not answer in time",
-                )));
-            }
+        if poll_deadline(&mut self.sleep, cx, timeout, fresh) {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "I/O timeout: the server did not answer in time",
+            )));
         }
         Poll::Pending
     }
 
-    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.s).poll_write(cx, buf)
+    fn poll_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        timeout: Option<Duration>,
+        fresh: bool,
+    ) -> Poll<io::Result<usize>> {
+        match Pin::new(&mut self.s).poll_write(cx, buf) {
+            Poll::Ready(r) => {
+                self.write_sleep = None;
+                return Poll::Ready(r);
+            }
+            Poll::Pending => {}
+        }
+        if poll_deadline(&mut self.write_sleep, cx, timeout, fresh) {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "I/O timeout: the server stopped reading what we send",
+            )));
+        }
+        Poll::Pending
     }
 
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
