@@ -765,7 +765,8 @@ fn a_server_that_stops_reading_times_out_the_write() {
         ),
         "{r:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Generous: the kernel may keep taking bytes for a while on a loaded machine.
+    assert!(started.elapsed() < Duration::from_millis(4500));
     assert!(c.is_broken());
     // The server thread ends by itself; no need to wait for it.
     drop((c, h));

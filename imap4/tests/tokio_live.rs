@@ -368,7 +368,7 @@ async fn a_server_that_stops_reading_times_out_the_write() {
             .await
             .unwrap();
         // Never read: the client's socket buffer fills up.
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
         drop(s);
     });
     let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -389,6 +389,7 @@ async fn a_server_that_stops_reading_times_out_the_write() {
         ),
         "{r:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Generous: the kernel may keep taking bytes for a while on a loaded machine.
+    assert!(started.elapsed() < Duration::from_millis(4500));
     h.abort();
 }
