@@ -341,6 +341,28 @@ fn text_and_attachments_are_found_and_decoded() {
         .flags()
         .unwrap()
         .contains(&imap4::proto::Flag::Seen));
+    // Several raw sections in one round trip.
+    let got = c
+        .uid_fetch_sections(
+            uid,
+            &[
+                imap4::proto::Section::header(),
+                imap4::proto::Section::part(&[1, 2]),
+                imap4::proto::Section::part(&[2]),
+            ],
+        )
+        .unwrap();
+    assert_eq!(got.len(), 3);
+    assert!(got[0].as_ref().unwrap().starts_with(b"From: a@example.com"));
+    assert_eq!(&got[1].as_ref().unwrap()[..], b"<p>caf\xe9</p>");
+    assert!(got[2]
+        .as_ref()
+        .unwrap()
+        .starts_with(b64_lines[0].as_bytes()));
+    assert!(c
+        .uid_fetch_sections(uid + 100, &[imap4::proto::Section::header()])
+        .unwrap()
+        .is_empty());
     // No such message.
     assert_eq!(c.message_text(uid + 100, false).unwrap(), None);
     assert!(c.attachments(uid + 100).unwrap().is_empty());

@@ -11,6 +11,25 @@ use crate::mime::TransferEncoding;
 use crate::session::block_on;
 
 impl<S: Stream> Client<S> {
+    /// Several sections of message `uid` in one `UID FETCH` (one round trip), raw, in the
+    /// order asked (`None` for one the server did not return); see
+    /// [`Session::uid_fetch_sections`](crate::Session::uid_fetch_sections).
+    ///
+    /// ```no_run
+    /// # let mut client: imap4::blocking::Client = todo!();
+    /// use imap4::proto::Section;
+    /// client.select("INBOX")?;
+    /// let got = client.uid_fetch_sections(42, &[Section::header(), Section::part(&[2])])?;
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    pub fn uid_fetch_sections(
+        &mut self,
+        uid: u32,
+        sections: &[imap4_proto::Section],
+    ) -> Result<Vec<Option<bytes::Bytes>>> {
+        block_on(self.inner.uid_fetch_sections(uid, sections))
+    }
+
     /// `UID FETCH uid BODYSTRUCTURE`: the message's MIME structure, `None` if there is no
     /// such message.
     ///

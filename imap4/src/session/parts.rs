@@ -166,6 +166,39 @@ impl<T: Io> Session<T> {
         }))
     }
 
+    /// Several sections of message `uid` in one `UID FETCH` (one round trip), each as it
+    /// is on the server (not decoded; see [`fetch_part_to`](Self::fetch_part_to) for
+    /// that), in the order asked: `None` for a section the server did not return. An
+    /// empty list when the message does not exist. `\Seen` is left alone.
+    ///
+    /// ```no_run
+    /// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+    /// use imap4::proto::Section;
+    /// let got = client
+    ///     .uid_fetch_sections(42, &[Section::header(), Section::part(&[1]), Section::part(&[2])])
+    ///     .await?;
+    /// for (i, s) in got.iter().enumerate() {
+    ///     println!("section {i}: {:?} bytes", s.as_ref().map(|b| b.len()));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn uid_fetch_sections(
+        &mut self,
+        uid: u32,
+        sections: &[Section],
+    ) -> Result<Vec<Option<bytes::Bytes>>> {
+        let set: SequenceSet = [uid].into_iter().collect();
+        let attrs = sections.iter().cloned().map(FetchAttr::body_peek);
+        let msgs = self.uid_fetch(&set, attrs).await?.collect_all().await?;
+        let Some(m) = msgs.into_iter().find(|m| m.uid() == Some(uid)) else {
+            return Ok(Vec::new());
+        };
+        Ok(sections
+            .iter()
+            .map(|s| m.section(s).and_then(|d| d.bytes()).cloned())
+            .collect())
+    }
+
     /// Fetches one part of message `uid` into `out`, decoded (base64 and
     /// quoted-printable undone), streaming: memory stays small whatever the size. With the
     /// server's `BINARY` extension the server decodes (`BINARY.PEEK[part]`); otherwise the
