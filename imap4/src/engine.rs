@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use imap4_proto::{ConnEvent, Connection, Status, StatusKind, Tag};
 
 use crate::error::{Abort, Error, Result};
+
 use crate::session::{Step, Unsolicited};
 use crate::trace::Tracer;
 
@@ -71,14 +72,9 @@ pub(crate) fn route(
         ConnEvent::Continue { .. } => return Ok(None),
         ConnEvent::Malformed(m) => {
             if let Some(t) = m.tag.as_ref().filter(|t| ours(t)) {
-                // The completion itself is unreadable; the command is over.
-                if tags.len() == 1 {
-                    return Err(Error::Unparsed {
-                        command: name,
-                        error: Box::new(m.error),
-                        raw: m.raw,
-                    });
-                }
+                // The completion itself is unreadable; the command is over (the caller
+                // turns this into its result).
+                tracer.done(t);
                 (t.clone(), Step::Unparsed(m))
             } else if m.tag.is_none()
                 && ((m.fetch_seq.is_some() && name.ends_with("FETCH"))

@@ -161,6 +161,14 @@ impl Tracer {
         }
     }
 
+    /// A command ended without a readable completion: stop redacting for it.
+    pub(crate) fn done(&mut self, tag: &Tag) {
+        if self.redacting.as_ref().is_some_and(|(t, _)| t == tag) {
+            self.redacting = None;
+            self.sent.reset();
+        }
+    }
+
     /// Bytes written to the server.
     pub(crate) fn sent(&mut self, bytes: &[u8]) {
         if !self.on {

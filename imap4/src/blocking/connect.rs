@@ -181,9 +181,19 @@ impl Client<crate::transport::Transport> {
     /// ```
     #[doc(alias = "STARTTLS")]
     pub fn starttls(&mut self, host: &str, tls: &crate::transport::TlsConfig) -> Result<()> {
-        let already = self.inner.io_ref().get_ref().is_tls();
-        block_on(self.inner.starttls_command(already))?;
-        self.inner.io_mut().get_mut().start_tls(host, tls)?;
+        let t = self.inner.io_ref().get_ref();
+        let refusal = if t.is_tls() {
+            Some("STARTTLS: TLS is already established")
+        } else if t.tcp_stream().is_none() {
+            Some("STARTTLS needs a plain TCP transport")
+        } else {
+            None
+        };
+        block_on(self.inner.starttls_command(refusal))?;
+        // The server now expects a handshake: if it fails, the session cannot go on.
+        if let Err(e) = self.inner.io_mut().get_mut().start_tls(host, tls) {
+            return Err(self.inner.mark(crate::Abort::Io(e).into()));
+        }
         self.inner.set_secure(true);
         Ok(())
     }

@@ -87,17 +87,31 @@ pub trait Stream: Read + Write {
         let _ = timeout;
         Ok(())
     }
+
+    /// Sets how long a write may wait for room (a server that stops reading); `None`
+    /// waits forever. A write that times out fails with [`io::ErrorKind::TimedOut`] or
+    /// [`io::ErrorKind::WouldBlock`].
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        let _ = timeout;
+        Ok(())
+    }
 }
 
 impl Stream for Transport {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        self.set_io_timeout(timeout)
+        Transport::set_read_timeout(self, timeout)
+    }
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        Transport::set_write_timeout(self, timeout)
     }
 }
 
 impl Stream for TcpStream {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         TcpStream::set_read_timeout(self, timeout)
+    }
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_write_timeout(self, timeout)
     }
 }
 
@@ -106,11 +120,17 @@ impl Stream for std::os::unix::net::UnixStream {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         std::os::unix::net::UnixStream::set_read_timeout(self, timeout)
     }
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        std::os::unix::net::UnixStream::set_write_timeout(self, timeout)
+    }
 }
 
 impl<T: Stream + ?Sized> Stream for Box<T> {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         (**self).set_read_timeout(timeout)
+    }
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        (**self).set_write_timeout(timeout)
     }
 }
 
@@ -132,6 +152,8 @@ pub struct BlockingIo<S> {
     s: S,
     /// The read timeout currently set on the stream.
     timeout: Option<Option<Duration>>,
+    /// The write timeout currently set on the stream.
+    write_timeout: Option<Option<Duration>>,
 }
 
 impl<S> BlockingIo<S> {
@@ -161,19 +183,32 @@ impl<S: Stream> Io for BlockingIo<S> {
         &mut self,
         _cx: &mut Context<'_>,
         buf: &[u8],
-        _timeout: Option<Duration>,
+        timeout: Option<Duration>,
         _fresh: bool,
     ) -> Poll<io::Result<usize>> {
-        // The socket's own write timeout applies (set from ConnectOptions::io_timeout).
-        match self.s.write(buf) {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, e)))
-            }
-            r => Poll::Ready(r),
+        if self.write_timeout != Some(timeout) {
+            self.s.set_write_timeout(timeout)?;
+            self.write_timeout = Some(timeout);
         }
+        Poll::Ready(write_timed_out(self.s.write(buf)))
     }
-    fn poll_flush(&mut self, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.s.flush())
+    fn poll_flush(
+        &mut self,
+        _cx: &mut Context<'_>,
+        _timeout: Option<Duration>,
+        _fresh: bool,
+    ) -> Poll<io::Result<()>> {
+        Poll::Ready(write_timed_out(self.s.flush()))
+    }
+}
+
+/// A socket write timeout reports `WouldBlock` on Unix: call it what it is.
+fn write_timed_out<T>(r: io::Result<T>) -> io::Result<T> {
+    match r {
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+            Err(io::Error::new(io::ErrorKind::TimedOut, e))
+        }
+        r => r,
     }
 }
 
@@ -229,6 +264,7 @@ impl<S: Stream> Client<S> {
         let io = BlockingIo {
             s: stream,
             timeout: None,
+            write_timeout: None,
         };
         Ok(Client {
             inner: block_on(Session::new(io, secure, timeouts))?,

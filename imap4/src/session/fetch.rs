@@ -350,14 +350,18 @@ impl<T: Io> Session<T> {
         // UID 0 makes an empty set, which the encoder refuses.
         let set: SequenceSet = [uid].into_iter().collect();
         let cmd = encode::Fetch::new(set, [item]).uid(true);
+        // Finish whatever an earlier, dropped command left before switching the decoder.
+        self.prepare().await?;
         let old = self.conn.decoder_mut().limits().clone();
         let mut limits = old.clone();
         limits.stream_literals_from = Some(STREAM_FROM);
-        // Finish whatever an earlier, dropped command left before switching the decoder.
-        self.prepare().await?;
+        // If this future is dropped half way, the next command's prepare() puts these back.
+        self.saved_limits = Some(old);
         self.conn.decoder_mut().set_limits(limits);
         let r = self.fetch_to_inner(&cmd, uid, out).await;
-        self.conn.decoder_mut().set_limits(old);
+        if let Some(old) = self.saved_limits.take() {
+            self.conn.decoder_mut().set_limits(old);
+        }
         r
     }
 
@@ -368,7 +372,8 @@ impl<T: Io> Session<T> {
         out: &mut W,
     ) -> Result<Option<u64>> {
         let name = imap4_proto::encode::Command::name(cmd);
-        let tag = self.start(cmd).await?;
+        // Not start(): its prepare() would undo the streaming limits just set.
+        let tag = self.start_prepared(cmd)?;
         let mut written: Option<u64> = None;
         let mut write_err: Option<std::io::Error> = None;
         // Whether the literal being streamed is the one we want.

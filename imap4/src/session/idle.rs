@@ -198,14 +198,19 @@ impl<T: Io> Idle<'_, T> {
                     state: self.client.conn.state(),
                 });
             };
-            let refresh = self.client.timeouts.idle_refresh;
-            if self.since.elapsed() >= refresh {
-                self.restart().await?;
-                continue;
-            }
+            // A floor: a zero refresh would re-issue IDLE without ever waiting.
+            let refresh = self
+                .client
+                .timeouts
+                .idle_refresh
+                .max(Duration::from_millis(100));
             let now = Instant::now();
             if now >= deadline {
                 return Ok(None);
+            }
+            if self.since.elapsed() >= refresh {
+                self.restart().await?;
+                continue;
             }
             let until_refresh = refresh.saturating_sub(self.since.elapsed());
             let wait = (deadline - now).min(until_refresh);

@@ -86,8 +86,13 @@ pub trait Io {
         timeout: Option<Duration>,
         fresh: bool,
     ) -> Poll<io::Result<usize>>;
-    /// Flushes buffered output.
-    fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    /// Flushes buffered output, within `timeout` (as for writes).
+    fn poll_flush(
+        &mut self,
+        cx: &mut Context<'_>,
+        timeout: Option<Duration>,
+        fresh: bool,
+    ) -> Poll<io::Result<()>>;
 }
 
 /// `now + d`, or a century from now when that overflows (`Duration::MAX` means "forever").
@@ -267,6 +272,8 @@ pub struct Session<T> {
     out: BytesMut,
     /// The IDLE whose continuation arrived: it waits for `DONE`.
     pub(crate) idling: Option<Tag>,
+    /// The decoder limits to go back to after a body streamed into a writer.
+    pub(crate) saved_limits: Option<imap4_proto::Limits>,
 }
 
 impl<T: Io> Session<T> {
@@ -289,6 +296,7 @@ impl<T: Io> Session<T> {
             tracer: Tracer::new(),
             out: BytesMut::new(),
             idling: None,
+            saved_limits: None,
         };
         loop {
             let ev = match s.next_event("greeting", timeouts.greeting).await {
@@ -533,8 +541,22 @@ impl<T: Io> Session<T> {
             }
             self.out.advance(n);
         }
-        std::future::poll_fn(|cx| self.io.poll_flush(cx)).await?;
-        Ok(())
+        let mut fresh = true;
+        let r = std::future::poll_fn(|cx| {
+            let r = self.io.poll_flush(cx, timeout, fresh);
+            fresh = false;
+            r
+        })
+        .await;
+        match r {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => Err(Abort::Timeout {
+                waiting_for: "write",
+                after: timeout.unwrap_or_default(),
+            }
+            .into()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Reads once (or inflates pending compressed input) and feeds the connection.
@@ -642,34 +664,62 @@ impl<T: Io> Session<T> {
                 self.idling = None;
                 self.conn.idle_done();
             }
-            loop {
-                match self.step(&tag, name).await? {
-                    Step::Done(_) => break,
-                    Step::Continue(_) if name == "IDLE" => self.conn.idle_done(),
+            let status = loop {
+                match self.step(&tag, name).await {
+                    Ok(Step::Done(status)) => break Some(status),
+                    Ok(Step::Continue(_)) if name == "IDLE" => self.conn.idle_done(),
                     // An abandoned AUTHENTICATE: cancel it.
-                    Step::Continue(_) => self.conn.send_line(b"*"),
-                    _ => {}
+                    Ok(Step::Continue(_)) => self.conn.send_line(b"*"),
+                    Ok(_) => {}
+                    // Its completion was unreadable: it is over all the same.
+                    Err(Error::Unparsed { .. }) => break None,
+                    Err(e) => return Err(e),
                 }
+            };
+            // A command that changes the transport or proves the server's identity was
+            // dropped half way: the switch (compression, TLS) or the check (SCRAM's server
+            // signature) never happened, so the session must not go on.
+            let ok = status.is_some_and(|s| s.kind == StatusKind::Ok);
+            if ok && matches!(name, "COMPRESS" | "STARTTLS" | "AUTHENTICATE") {
+                let why = format!("a {name} was abandoned before it finished");
+                return Err(self.mark(Abort::Unusable(why).into()));
             }
+        }
+        if let Some(limits) = self.saved_limits.take() {
+            // A body streamed into a writer was abandoned: back to buffered literals.
+            self.conn.decoder_mut().set_limits(limits);
         }
         self.readonly = None;
         Ok(())
     }
 
-    /// Queues a command after [`prepare`](Self::prepare); returns its tag.
-    pub(crate) async fn start<C: Command + ?Sized>(&mut self, cmd: &C) -> Result<Tag> {
-        self.prepare().await?;
+    /// Queues a command right away (the caller ran [`prepare`](Self::prepare)).
+    pub(crate) fn start_prepared<C: Command + ?Sized>(&mut self, cmd: &C) -> Result<Tag> {
         let tag = self.conn.send(cmd)?;
         self.tracer.command(&tag, cmd.name(), cmd.is_sensitive());
         Ok(tag)
+    }
+
+    /// Queues a command after [`prepare`](Self::prepare); returns its tag.
+    pub(crate) async fn start<C: Command + ?Sized>(&mut self, cmd: &C) -> Result<Tag> {
+        self.prepare().await?;
+        self.start_prepared(cmd)
     }
 
     /// Advances the command `tag` by one step: its next response, literal chunk,
     /// continuation request or completion. Everything else goes to the unsolicited queue.
     /// Aborts mark the connection unusable.
     pub(crate) async fn step(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
-        let r = self.step_inner(tag, name).await;
-        r.map_err(|e| self.mark(e))
+        match self.step_inner(tag, name).await {
+            // The completion itself is unreadable; the command is over.
+            Ok(Step::Unparsed(m)) if m.tag.as_ref() == Some(tag) => Err(Error::Unparsed {
+                command: name,
+                error: Box::new(m.error),
+                raw: m.raw,
+            }),
+            Ok(s) => Ok(s),
+            Err(e) => Err(self.mark(e)),
+        }
     }
 
     async fn step_inner(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
@@ -763,6 +813,15 @@ impl<T: Io> Session<T> {
             };
             match step {
                 Step::Data(d) => data[i].0.push(d),
+                Step::Unparsed(m) if m.tag.as_ref() == Some(&tag) => {
+                    // An unreadable completion still ends its command (and only it).
+                    tags.retain(|t| *t != tag);
+                    slots[i] = Some(Err(Error::Unparsed {
+                        command: n,
+                        error: Box::new(m.error),
+                        raw: m.raw,
+                    }));
+                }
                 Step::Unparsed(m) => data[i].1.push(m),
                 Step::Done(status) => {
                     tags.retain(|t| *t != tag);
@@ -1015,12 +1074,13 @@ impl<T: Io> Session<T> {
     /// STARTTLS up to the handshake: checks state and capability, sends the command and
     /// drops whatever the server sent after its OK (RFC 3501 11.1, response injection).
     /// The caller then runs the handshake on the transport.
-    pub(crate) async fn starttls_command(&mut self, already_tls: bool) -> Result<()> {
+    pub(crate) async fn starttls_command(&mut self, refusal: Option<&'static str>) -> Result<()> {
         let unsupported = |msg: &str| -> Error {
             io::Error::new(io::ErrorKind::Unsupported, msg.to_string()).into()
         };
-        if already_tls {
-            return Err(unsupported("STARTTLS: TLS is already established"));
+        // Checked before anything is sent: after the server's OK there is no way back.
+        if let Some(why) = refusal {
+            return Err(unsupported(why));
         }
         let state = self.conn.state();
         if state != ConnState::NotAuthenticated {

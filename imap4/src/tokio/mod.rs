@@ -178,8 +178,28 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Io for TokioIo<S> {
         Poll::Pending
     }
 
-    fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.s).poll_flush(cx)
+    fn poll_flush(
+        &mut self,
+        cx: &mut Context<'_>,
+        timeout: Option<Duration>,
+        fresh: bool,
+    ) -> Poll<io::Result<()>> {
+        // TLS buffers what it is given and writes it to the socket here: a server that
+        // stops reading shows up in the flush.
+        match Pin::new(&mut self.s).poll_flush(cx) {
+            Poll::Ready(r) => {
+                self.write_sleep = None;
+                return Poll::Ready(r);
+            }
+            Poll::Pending => {}
+        }
+        if poll_deadline(&mut self.write_sleep, cx, timeout, fresh) {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "I/O timeout: the server stopped reading what we send",
+            )));
+        }
+        Poll::Pending
     }
 }
 
@@ -601,9 +621,17 @@ impl Session<TokioIo<Transport>> {
         tls: &TlsConfig,
         opts: &ConnectOptions,
     ) -> Result<()> {
-        let already = self.io_ref().get_ref().is_tls();
-        self.starttls_command(already).await?;
-        self.io_mut().get_mut().start_tls(host, tls, opts).await?;
+        let refusal = match &self.io_ref().get_ref().inner {
+            Inner::Tcp(_) => None,
+            Inner::Tls(_) => Some("STARTTLS: TLS is already established"),
+            _ => Some("STARTTLS needs a plain TCP transport"),
+        };
+        self.starttls_command(refusal).await?;
+        // The server now expects a handshake: if it fails (or this future is dropped
+        // during it, leaving the transport taken apart), the session cannot go on.
+        if let Err(e) = self.io_mut().get_mut().start_tls(host, tls, opts).await {
+            return Err(self.mark(crate::Abort::Io(e).into()));
+        }
         self.set_secure(true);
         Ok(())
     }

@@ -378,6 +378,44 @@ impl Transport {
         s.set_write_timeout(timeout)
     }
 
+    /// Sets only the read timeout (for a spawned command: its only timeout).
+    ///
+    /// ```no_run
+    /// use imap4::transport::{ConnectOptions, Transport};
+    /// use std::time::Duration;
+    /// let mut t = Transport::connect_tcp("127.0.0.1", 10143, &ConnectOptions::default())?;
+    /// t.set_read_timeout(Some(Duration::from_secs(120)))?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        match &mut self.inner {
+            Inner::Command(p) => {
+                p.set_timeout(timeout);
+                Ok(())
+            }
+            Inner::Detached => Ok(()),
+            Inner::Tcp(s) => s.set_read_timeout(timeout),
+            Inner::Tls(s) => s.sock.set_read_timeout(timeout),
+        }
+    }
+
+    /// Sets only the write timeout (a spawned command's pipe has none).
+    ///
+    /// ```no_run
+    /// use imap4::transport::{ConnectOptions, Transport};
+    /// use std::time::Duration;
+    /// let mut t = Transport::connect_tcp("127.0.0.1", 10143, &ConnectOptions::default())?;
+    /// t.set_write_timeout(Some(Duration::from_secs(30)))?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        match &mut self.inner {
+            Inner::Command(_) | Inner::Detached => Ok(()),
+            Inner::Tcp(s) => s.set_write_timeout(timeout),
+            Inner::Tls(s) => s.sock.set_write_timeout(timeout),
+        }
+    }
+
     /// Closes the connection without a word of IMAP (imaplib's `shutdown()`; send
     /// `LOGOUT` first for a polite goodbye):
     /// - TCP: shuts the socket down both ways;
