@@ -69,6 +69,10 @@ pub enum Error {
     /// rest of the reply was read and discarded).
     #[error("writing the fetched data failed: {0}")]
     Output(#[source] std::io::Error),
+    /// The transport cannot do what was asked (STARTTLS on a connection that is already
+    /// TLS, or on a spawned command's pipe); nothing was sent, the connection is fine.
+    #[error("{0}")]
+    Unsupported(&'static str),
     /// A command needs a state the connection is not in.
     #[error("{command} needs state {needed:?}, connection is {state:?}")]
     State {

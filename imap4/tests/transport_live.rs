@@ -92,7 +92,7 @@ fn starttls_login() {
 fn starttls_twice_or_after_login_is_refused() {
     let mut c = Client::connect_starttls(&host(), port("IMAP4_PORT"), &ca()).unwrap();
     let e = c.starttls(&host(), &ca()).unwrap_err();
-    assert_eq!(io_kind(&e), Some(io::ErrorKind::Unsupported), "{e}");
+    assert!(matches!(e, Error::Unsupported(_)), "{e}");
 
     let opts = ConnectOptions::default();
     let mut c = Client::connect_plain(&host(), port("IMAP4_PORT"), &opts).unwrap();
@@ -325,7 +325,16 @@ fn starttls_refused_without_the_capability() {
     });
     let e = Client::connect_starttls_with("127.0.0.1", port, &TlsConfig::new(), &short())
         .expect_err("no STARTTLS capability");
-    assert_eq!(io_kind(&e), Some(io::ErrorKind::Unsupported), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::Capability {
+                capability: "STARTTLS",
+                ..
+            }
+        ),
+        "{e}"
+    );
     h.join().unwrap();
 }
 

@@ -164,10 +164,13 @@ impl Client<crate::transport::Transport> {
     /// `STARTTLS` (imaplib's `starttls`): upgrades this plain TCP connection to TLS,
     /// verifying the certificate for `host` (or the config's server name).
     ///
-    /// Requires the not-authenticated state (a `PREAUTH` greeting fails with
-    /// [`Error::State`](crate::Error::State): continuing would mean talking in clear) and the `STARTTLS`
-    /// capability (asked with `CAPABILITY` when the greeting did not list it; missing, it
-    /// fails with an I/O error of kind `Unsupported`). After the server's OK, any bytes that
+    /// Requires a plain TCP transport ([`Error::Unsupported`](crate::Error::Unsupported)
+    /// otherwise), the not-authenticated state (a `PREAUTH` greeting fails with
+    /// [`Error::State`](crate::Error::State): continuing would mean talking in clear) and
+    /// the `STARTTLS` capability (asked with `CAPABILITY` when the greeting did not list
+    /// it; missing, [`Error::Capability`](crate::Error::Capability)), all checked before
+    /// anything is sent. A handshake that fails after the server's OK leaves the session
+    /// unusable. After the server's OK, any bytes that
     /// came with or after it are discarded unread (RFC 3501 11.1, response injection), the
     /// handshake runs, and the cached capabilities are forgotten: the next
     /// [`capabilities`](Self::capabilities) asks the server again, over TLS.

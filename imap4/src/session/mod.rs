@@ -1075,12 +1075,9 @@ impl<T: Io> Session<T> {
     /// drops whatever the server sent after its OK (RFC 3501 11.1, response injection).
     /// The caller then runs the handshake on the transport.
     pub(crate) async fn starttls_command(&mut self, refusal: Option<&'static str>) -> Result<()> {
-        let unsupported = |msg: &str| -> Error {
-            io::Error::new(io::ErrorKind::Unsupported, msg.to_string()).into()
-        };
         // Checked before anything is sent: after the server's OK there is no way back.
         if let Some(why) = refusal {
-            return Err(unsupported(why));
+            return Err(Error::Unsupported(why));
         }
         let state = self.conn.state();
         if state != ConnState::NotAuthenticated {
@@ -1090,14 +1087,8 @@ impl<T: Io> Session<T> {
                 state,
             });
         }
-        if !self.conn.capabilities_known() {
-            self.run(&encode::Capability).await?;
-        }
-        if !self.conn.has_capability("STARTTLS") {
-            return Err(unsupported(
-                "the server does not announce STARTTLS: refusing to go on in clear",
-            ));
-        }
+        // Without the capability, refuse to go on in clear.
+        self.require("STARTTLS", "STARTTLS").await?;
         self.run(&encode::StartTls).await?;
         // Whatever came after the OK was sent before the handshake, so anyone on the path
         // could have written it: drop it unread.
