@@ -56,5 +56,5 @@ pub use session::{
     AclEntry, Annotation, AppendUid, AppendUids, Attachment, CopyUid, ESearchResult, Expunged,
     IdleEvent, Io, ListRights, MailboxStatus, MessageFlags, MessageText, Metadata, MetadataEntry,
     ModSeqUpdate, QResyncSelect, Quota, QuotaRoot, Reply, Rights, Session, StoreResult, Timeouts,
-    Unsolicited,
+    Unsolicited, MAX_UNSOLICITED,
 };

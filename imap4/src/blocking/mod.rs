@@ -418,6 +418,17 @@ impl<S: Stream> Client<S> {
         self.inner.take_unsolicited()
     }
 
+    /// How many unsolicited responses were dropped (oldest first) because more than
+    /// [`MAX_UNSOLICITED`](crate::MAX_UNSOLICITED) waited unread.
+    ///
+    /// ```no_run
+    /// # let client: imap4::blocking::Client = todo!();
+    /// if client.unsolicited_dropped() > 0 { /* resynchronize */ }
+    /// ```
+    pub fn unsolicited_dropped(&self) -> u64 {
+        self.inner.unsolicited_dropped()
+    }
+
     /// Whether an earlier error left the connection unusable.
     ///
     /// ```no_run

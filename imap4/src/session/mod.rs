@@ -95,6 +95,15 @@ pub trait Io {
     ) -> Poll<io::Result<()>>;
 }
 
+/// How many unsolicited responses a session keeps before dropping the oldest (a server
+/// flooding `* OK` or flag updates during a long fetch cannot grow memory without bound).
+/// What was dropped is counted: see `unsolicited_dropped`.
+///
+/// ```
+/// assert_eq!(imap4::MAX_UNSOLICITED, 10_000);
+/// ```
+pub const MAX_UNSOLICITED: usize = 10_000;
+
 /// `now + d`, or a century from now when that overflows (`Duration::MAX` means "forever").
 pub(crate) fn deadline(d: Duration) -> std::time::Instant {
     let now = std::time::Instant::now();
@@ -274,6 +283,8 @@ pub struct Session<T> {
     pub(crate) idling: Option<Tag>,
     /// The decoder limits to go back to after a body streamed into a writer.
     pub(crate) saved_limits: Option<imap4_proto::Limits>,
+    /// Unsolicited responses dropped because the queue was full.
+    dropped: u64,
 }
 
 impl<T: Io> Session<T> {
@@ -297,6 +308,7 @@ impl<T: Io> Session<T> {
             out: BytesMut::new(),
             idling: None,
             saved_limits: None,
+            dropped: 0,
         };
         loop {
             let ev = match s.next_event("greeting", timeouts.greeting).await {
@@ -476,7 +488,28 @@ impl<T: Io> Session<T> {
     #[doc(alias = "response")]
     #[doc(alias = "untagged_responses")]
     pub fn take_unsolicited(&mut self) -> Vec<Unsolicited> {
+        self.trim_unsolicited();
         self.unsolicited.drain(..).collect()
+    }
+
+    /// How many unsolicited responses were dropped, oldest first, because more than
+    /// [`MAX_UNSOLICITED`] waited in the queue.
+    ///
+    /// ```no_run
+    /// # fn f(client: &imap4::Session<impl imap4::Io>) {
+    /// if client.unsolicited_dropped() > 0 { /* resynchronize: NOOP, FETCH FLAGS, ... */ }
+    /// # }
+    /// ```
+    pub fn unsolicited_dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Keeps the unsolicited queue within [`MAX_UNSOLICITED`].
+    fn trim_unsolicited(&mut self) {
+        while self.unsolicited.len() > MAX_UNSOLICITED {
+            self.unsolicited.pop_front();
+            self.dropped += 1;
+        }
     }
 
     /// Whether an earlier error left the connection unusable.
@@ -724,6 +757,7 @@ impl<T: Io> Session<T> {
 
     async fn step_inner(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
         loop {
+            self.trim_unsolicited();
             let timeout = self.timeouts.command;
             let ev = self.next_event(name, timeout).await?;
             let routed = crate::engine::route(
@@ -852,6 +886,7 @@ impl<T: Io> Session<T> {
     /// One step of any of several running commands.
     async fn step_many(&mut self, tags: &[Tag], name: &'static str) -> Result<(Tag, Step)> {
         loop {
+            self.trim_unsolicited();
             let timeout = self.timeouts.command;
             let ev = self.next_event(name, timeout).await?;
             let routed = crate::engine::route(
