@@ -40,14 +40,13 @@ fn a_flood_of_unsolicited_responses_is_capped() {
     c.noop().expect("the command completes");
     let kept = c.take_unsolicited();
     assert!(!kept.is_empty());
-    assert!(
-        kept.len() <= imap4::MAX_UNSOLICITED,
-        "{} kept",
-        kept.len()
-    );
+    assert!(kept.len() <= imap4::MAX_UNSOLICITED, "{} kept", kept.len());
     // The newest are kept.
     let last = format!("{:?}", kept.last().unwrap());
-    assert!(last.contains(&format!("still here {}", FLOOD - 1)), "{last}");
+    assert!(
+        last.contains(&format!("still here {}", FLOOD - 1)),
+        "{last}"
+    );
     assert_eq!(
         c.unsolicited_dropped() as usize + kept.len(),
         FLOOD,
