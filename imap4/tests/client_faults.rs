@@ -771,3 +771,32 @@ fn a_server_that_stops_reading_times_out_the_write() {
     // The server thread ends by itself; no need to wait for it.
     drop((c, h));
 }
+
+#[test]
+fn a_connection_dropped_mid_literal_is_an_abort_for_both_fetch_paths() {
+    for streamed in [false, true] {
+        let (port, h) = fake(move |mut srv| {
+            select(&mut srv);
+            srv.expect("UID FETCH");
+            // Announce 100,000 bytes, send 30,000, hang up.
+            srv.send("* 1 FETCH (UID 1 BODY[] {100000}\r\n");
+            srv.send(&"z".repeat(30_000));
+        });
+        let mut c = client(port);
+        c.select("INBOX").unwrap();
+        if streamed {
+            let mut sink = Vec::new();
+            let r = c.uid_fetch_message_to(1, &mut sink);
+            assert!(matches!(r, Err(Error::Abort(Abort::Closed))), "{r:?}");
+            assert!(sink.len() <= 30_000);
+        } else {
+            let r = c
+                .uid_fetch(&uids("1"), [FetchAttr::body_peek(Section::default())])
+                .unwrap()
+                .collect_all();
+            assert!(matches!(r, Err(Error::Abort(Abort::Closed))), "{r:?}");
+        }
+        assert!(c.is_broken());
+        h.join().unwrap();
+    }
+}
