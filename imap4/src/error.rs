@@ -5,6 +5,51 @@ use imap4_proto::{Code, ConnState, ProtocolError, SendError};
 /// What can go wrong. Mirrors imaplib: [`Error::No`] and [`Error::Bad`] are imaplib's
 /// `error` (the command failed, the connection is fine), [`Error::Abort`] is its `abort`
 /// (the connection is unusable), [`Error::ReadOnly`] its `readonly`.
+///
+/// Every variant but `Abort` leaves the connection usable: the others are refusals made
+/// before anything was sent ([`Error::Capability`], [`Error::State`],
+/// [`Error::PlaintextLogin`], ...) or trouble with one reply or with the caller's writer
+/// ([`Error::Unparsed`], [`Error::Output`]). The enum is `#[non_exhaustive]`, so a `match`
+/// ends with a catch-all arm.
+///
+/// ```
+/// use imap4::proto::Code;
+/// use imap4::{Abort, Error};
+///
+/// // What to do after a failed command.
+/// fn advice(e: &Error) -> &'static str {
+///     match e {
+///         Error::No { code: Some(Code::TryCreate), .. } => "create the mailbox, then retry",
+///         Error::No { .. } | Error::Bad { .. } => "give up on this command", // `error`
+///         Error::ReadOnly(_) => "stop changing this mailbox",                // `readonly`
+///         Error::Abort(_) => "reconnect",                                     // `abort`
+///         _ => "the connection is fine: see the message",
+///     }
+/// }
+///
+/// let e = Error::No {
+///     command: "APPEND",
+///     text: "Mailbox doesn't exist: Archive".into(),
+///     code: Some(Code::TryCreate),
+/// };
+/// assert_eq!(advice(&e), "create the mailbox, then retry");
+/// assert_eq!(e.to_string(), "APPEND failed: Mailbox doesn't exist: Archive");
+/// assert_eq!(advice(&Abort::Closed.into()), "reconnect");
+/// ```
+///
+/// Against a server, the response code tells the ordinary failures apart:
+///
+/// ```no_run
+/// # let mut client: imap4::blocking::Client = todo!();
+/// use imap4::proto::{Code, Rfc5530Code};
+/// use imap4::Error;
+/// match client.create("Archive") {
+///     Ok(()) => {}
+///     Err(Error::No { code: Some(Code::Rfc5530(Rfc5530Code::AlreadyExists)), .. }) => {}
+///     Err(e) => return Err(e),
+/// }
+/// # Ok::<(), imap4::Error>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -85,7 +130,24 @@ pub enum Error {
     },
 }
 
-/// Why the connection ended.
+/// Why the connection ended: the payload of [`Error::Abort`] (imaplib's `abort`). After
+/// any of these the session refuses further commands with [`Abort::Unusable`]; the way on
+/// is a new connection.
+///
+/// ```
+/// use imap4::{Abort, Error};
+///
+/// let e: Error = Abort::Bye("Server shutting down.".into()).into();
+/// match &e {
+///     Error::Abort(Abort::Bye(text)) => assert_eq!(text, "Server shutting down."),
+///     _ => unreachable!(),
+/// }
+/// assert_eq!(e.to_string(), "connection aborted: server said BYE: Server shutting down.");
+///
+/// // An I/O error is an abort too.
+/// let reset = Error::from(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+/// assert!(matches!(reset, Error::Abort(Abort::Io(_))));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Abort {
@@ -127,7 +189,21 @@ pub enum Abort {
     },
 }
 
-/// `Result` with [`Error`].
+/// `Result` with [`Error`], the return type of every command. The error type is only a
+/// default: `imap4::Result<T, MyError>` is a plain `std::result::Result<T, MyError>`.
+///
+/// ```
+/// use imap4::proto::encode::StatusAttr;
+///
+/// /// How many messages in INBOX are unseen.
+/// fn unseen(client: &mut imap4::blocking::Client) -> imap4::Result<u32> {
+///     let st = client.status("INBOX", [StatusAttr::Unseen])?;
+///     Ok(st.unseen.unwrap_or(0))
+/// }
+///
+/// let r: imap4::Result<u32> = Err(imap4::Abort::Closed.into());
+/// assert!(matches!(r, Err(imap4::Error::Abort(imap4::Abort::Closed))));
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<std::io::Error> for Error {

@@ -13,6 +13,24 @@ use crate::transport::Transport;
 ///
 /// IDLE is re-issued transparently every [`Timeouts::idle_refresh`](super::Timeouts)
 /// (25 minutes by default), before servers' 30-minute inactivity limit.
+///
+/// ```no_run
+/// # let mut client: imap4::blocking::Client = todo!();
+/// use imap4::blocking::IdleEvent;
+/// use std::time::Duration;
+/// client.select("INBOX")?;
+/// let mut idle = client.idle()?;
+/// // Until new mail arrives, or 10 minutes pass with no event at all:
+/// while let Some(ev) = idle.wait(Duration::from_secs(600))? {
+///     if let IdleEvent::Exists(n) = ev {
+///         println!("INBOX now has {n} messages");
+///         break;
+///     }
+/// }
+/// idle.done()?; // the client is free for commands again
+/// client.noop()?;
+/// # Ok::<(), imap4::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Idle<'a, S: Stream = Transport> {
     inner: session::Idle<'a, BlockingIo<S>>,

@@ -33,28 +33,59 @@ fn lossy(b: &[u8]) -> String {
 pub struct Rights(String);
 
 impl Rights {
-    /// Rights from their letters.
+    /// Rights from their letters (no check: servers may use letters of their own).
+    ///
+    /// ```
+    /// use imap4::Rights;
+    /// let r = Rights::new("lrswi");
+    /// assert!(r.contains('w'));
+    /// assert_eq!(r.to_string(), "lrswi");
+    /// ```
     pub fn new(letters: impl Into<String>) -> Rights {
         Rights(letters.into())
     }
 
     /// The letters, as the server sent them.
+    ///
+    /// ```
+    /// assert_eq!(imap4::Rights::new("lrs").as_str(), "lrs");
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
     /// Whether the right `letter` is included (exactly that letter: RFC 4314's obsolete
     /// `c` and `d` are not expanded).
+    ///
+    /// ```
+    /// use imap4::Rights;
+    /// let r = Rights::new("lrswipkxtea");
+    /// assert!(r.contains('i') && r.contains('a'));
+    /// assert!(!Rights::new("lr").contains('i')); // read-only
+    /// assert!(!Rights::new("lrsc").contains('k')); // obsolete `c` is not `k`
+    /// ```
     pub fn contains(&self, letter: char) -> bool {
         self.0.contains(letter)
     }
 
     /// Whether no right is included.
+    ///
+    /// ```
+    /// use imap4::Rights;
+    /// assert!(Rights::new("").is_empty());
+    /// assert!(Rights::default().is_empty());
+    /// assert!(!Rights::new("l").is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// The letters one by one.
+    ///
+    /// ```
+    /// let letters: Vec<char> = imap4::Rights::new("lrs").iter().collect();
+    /// assert_eq!(letters, ['l', 'r', 's']);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = char> + '_ {
         self.0.chars()
     }
@@ -72,7 +103,19 @@ impl From<&[u8]> for Rights {
     }
 }
 
-/// One entry of a mailbox's access control list (`GETACL`).
+/// One entry of a mailbox's access control list, as returned by [`Session::get_acl`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// let acl = client.get_acl("Shared").await?;
+/// for e in &acl {
+///     println!("{}: {}", e.identifier, e.rights);
+/// }
+/// if acl.iter().any(|e| e.identifier == "anyone" && e.rights.contains('r')) {
+///     println!("everybody may read Shared");
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AclEntry {
     /// Who: a user name, `anyone`, a group (`$group`), or a negative right (`-fred`).
@@ -81,7 +124,18 @@ pub struct AclEntry {
     pub rights: Rights,
 }
 
-/// What `LISTRIGHTS` says may be granted to an identifier on a mailbox.
+/// What `LISTRIGHTS` says may be granted to an identifier on a mailbox; see
+/// [`Session::list_rights`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// let lr = client.list_rights("Shared", "fred").await?;
+/// println!("fred always has {}", lr.required);
+/// for group in &lr.optional {
+///     println!("may be granted together: {group}");
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListRights {
     /// Rights the identifier always has.
@@ -90,7 +144,18 @@ pub struct ListRights {
     pub optional: Vec<Rights>,
 }
 
-/// A quota root with its resources' usage and limits (`GETQUOTA`).
+/// A quota root with its resources' usage and limits; see [`Session::get_quota`] and
+/// [`Session::get_quota_root`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// let q = client.get_quota("User quota").await?;
+/// for r in &q.resources {
+///     let name = String::from_utf8_lossy(&r.name);
+///     println!("{}: {name} {} of {}", q.root, r.usage, r.limit);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quota {
     /// The quota root's name (`""` on many servers, `"User quota"` on Dovecot).
@@ -102,13 +167,17 @@ pub struct Quota {
 impl Quota {
     /// The resource called `name` (case-insensitive), e.g. `"STORAGE"`.
     ///
-    /// ```no_run
-    /// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
-    /// let q = client.get_quota("").await?;
-    /// if let Some(s) = q.resource("STORAGE") {
-    ///     println!("{} of {} KiB used", s.usage, s.limit);
-    /// }
-    /// # Ok(()) }
+    /// ```
+    /// use imap4::proto::QuotaResource;
+    /// use imap4::Quota;
+    /// // What `* QUOTA "User quota" (STORAGE 10240 51200)` is turned into:
+    /// let q = Quota {
+    ///     root: "User quota".into(),
+    ///     resources: vec![QuotaResource { name: "STORAGE".into(), usage: 10240, limit: 51200 }],
+    /// };
+    /// let s = q.resource("storage").unwrap();
+    /// assert_eq!((s.usage, s.limit), (10240, 51200)); // KiB
+    /// assert!(q.resource("MESSAGE").is_none()); // not limited
     /// ```
     pub fn resource(&self, name: &str) -> Option<&QuotaResource> {
         self.resources
@@ -117,7 +186,19 @@ impl Quota {
     }
 }
 
-/// The quota roots of a mailbox and their quotas (`GETQUOTAROOT`).
+/// The quota roots of a mailbox and their quotas; see [`Session::get_quota_root`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// let qr = client.get_quota_root("INBOX").await?;
+/// if qr.roots.is_empty() {
+///     println!("INBOX has no quota");
+/// }
+/// for q in &qr.quotas {
+///     println!("{}: {} resources limited", q.root, q.resources.len());
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaRoot {
     /// The quota roots the mailbox belongs to (may be empty: no quota).
@@ -126,8 +207,19 @@ pub struct QuotaRoot {
     pub quotas: Vec<Quota>,
 }
 
-/// One metadata entry and its value (`GETMETADATA`). A `None` value means the entry does
-/// not exist.
+/// One metadata entry and its value (`GETMETADATA`, see [`Session::get_metadata`]). A
+/// `None` value means the entry does not exist.
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// for e in client.get_metadata("INBOX", &["/private/comment"]).await? {
+///     match &e.value {
+///         Some(v) => println!("{} is {} bytes", e.name, v.len()),
+///         None => println!("{} is not set", e.name),
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetadataEntry {
     /// The entry name (`/private/comment`, `/shared/vendor/...`).
@@ -138,6 +230,14 @@ pub struct MetadataEntry {
 
 impl MetadataEntry {
     /// The value as text (lossily decoded).
+    ///
+    /// ```
+    /// use imap4::MetadataEntry;
+    /// let e = MetadataEntry { name: "/private/comment".into(), value: Some("my inbox".into()) };
+    /// assert_eq!(e.value_str().as_deref(), Some("my inbox"));
+    /// let unset = MetadataEntry { name: "/shared/comment".into(), value: None };
+    /// assert_eq!(unset.value_str(), None);
+    /// ```
     pub fn value_str(&self) -> Option<Cow<'_, str>> {
         self.value.as_deref().map(String::from_utf8_lossy)
     }
@@ -145,6 +245,19 @@ impl MetadataEntry {
 
 /// The answer to [`Session::get_metadata_with`]: the entries, and how many were left out
 /// because they are longer than `MAXSIZE`.
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// use imap4::proto::encode::GetMetadata;
+/// let m = client.get_metadata_with(GetMetadata::new("", ["/shared/admin"]).max_size(1024)).await?;
+/// for e in &m.entries {
+///     println!("{} = {:?}", e.name, e.value_str());
+/// }
+/// if let Some(size) = m.long_entries {
+///     println!("an entry of {size} bytes was left out: ask again with a larger MAXSIZE");
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Metadata {
     /// The entries, in the order the server sent them.
@@ -153,7 +266,18 @@ pub struct Metadata {
     pub long_entries: Option<u64>,
 }
 
-/// One mailbox annotation with its attributes (`GETANNOTATION`, ANNOTATEMORE draft).
+/// One mailbox annotation with its attributes (`GETANNOTATION`, ANNOTATEMORE draft); see
+/// [`Session::get_annotation`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// for a in client.get_annotation("*", &["/comment"], &["value.shared"]).await? {
+///     for (attribute, value) in &a.attributes {
+///         println!("{} {} {attribute} = {value:?}", a.mailbox, a.entry);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Annotation {
     /// The mailbox (decoded name).
@@ -165,7 +289,23 @@ pub struct Annotation {
 }
 
 impl Annotation {
-    /// The value of `attribute` (e.g. `"value.shared"`), as text.
+    /// The value of `attribute` (e.g. `"value.shared"`, case-insensitive), as text; `None`
+    /// when the attribute is missing or NIL.
+    ///
+    /// ```
+    /// use imap4::Annotation;
+    /// // From `* ANNOTATION INBOX "/comment" ("value.shared" "Team inbox" "size.shared" "10")`:
+    /// let a = Annotation {
+    ///     mailbox: "INBOX".into(),
+    ///     entry: "/comment".into(),
+    ///     attributes: vec![
+    ///         ("value.shared".into(), Some("Team inbox".into())),
+    ///         ("size.shared".into(), Some("10".into())),
+    ///     ],
+    /// };
+    /// assert_eq!(a.get("Value.Shared").as_deref(), Some("Team inbox"));
+    /// assert_eq!(a.get("value.priv"), None);
+    /// ```
     pub fn get(&self, attribute: &str) -> Option<Cow<'_, str>> {
         self.attributes
             .iter()

@@ -72,6 +72,24 @@ impl IdleEvent {
 ///
 /// IDLE is re-issued transparently every [`Timeouts::idle_refresh`](crate::Timeouts)
 /// (25 minutes by default), before servers' 30-minute inactivity limit.
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// use imap4::IdleEvent;
+/// use std::time::Duration;
+/// client.select("INBOX").await?;
+/// let mut idle = client.idle().await?;
+/// // Until new mail arrives, or 10 minutes pass with no event at all:
+/// while let Some(ev) = idle.wait(Duration::from_secs(600)).await? {
+///     if let IdleEvent::Exists(n) = ev {
+///         println!("INBOX now has {n} messages");
+///         break;
+///     }
+/// }
+/// idle.done().await?; // the session is free for commands again
+/// client.noop().await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct Idle<'a, T: Io> {
     client: &'a mut Session<T>,

@@ -15,7 +15,18 @@ use imap4_proto::{
 use super::{Io, Session, Unsolicited};
 use crate::error::{Error, Result};
 
-/// Where an appended message landed (`APPENDUID`, RFC 4315 UIDPLUS).
+/// Where an appended message landed (`APPENDUID`, RFC 4315 UIDPLUS); see
+/// [`Session::append`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// let msg = b"From: a@example.com\r\nSubject: note\r\n\r\nhello\r\n".to_vec();
+/// match client.append("Notes", msg, [], None).await? {
+///     Some(at) => println!("stored as UID {} (UIDVALIDITY {})", at.uid, at.uid_validity),
+///     None => println!("stored; the server has no UIDPLUS"),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AppendUid {
     /// UIDVALIDITY of the target mailbox.
@@ -25,7 +36,21 @@ pub struct AppendUid {
 }
 
 /// Where several appended messages landed (`APPENDUID` of a MULTIAPPEND, or of one APPEND
-/// per message).
+/// per message); see [`Session::multiappend`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// use imap4::proto::encode::AppendMessage;
+/// let msgs = [
+///     AppendMessage::new("Subject: one\r\n\r\n1\r\n"),
+///     AppendMessage::new("Subject: two\r\n\r\n2\r\n"),
+/// ];
+/// if let Some(at) = client.multiappend("Archive", msgs).await? {
+///     assert_eq!(at.uids.len(), 2);
+///     println!("UIDs {:?} in UIDVALIDITY {}", at.uids, at.uid_validity);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AppendUids {
     /// UIDVALIDITY of the target mailbox.
@@ -35,7 +60,20 @@ pub struct AppendUids {
 }
 
 /// What COPY or MOVE did (`COPYUID`, RFC 4315 UIDPLUS): the UIDs in the source mailbox and
-/// the UIDs of the copies in the target, pairwise.
+/// the UIDs of the copies in the target, pairwise. Returned by [`Session::copy`],
+/// [`Session::uid_copy`], [`Session::move_`] and [`Session::uid_move`] when the server has
+/// UIDPLUS.
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>)
+/// # -> Result<(), Box<dyn std::error::Error>> {
+/// use imap4::proto::SequenceSet;
+/// client.select("INBOX").await?;
+/// if let Some(c) = client.uid_move(&SequenceSet::range(4, 9)?, "Archive").await? {
+///     println!("in Archive (UIDVALIDITY {}): {:?}", c.uid_validity, c.dest);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CopyUid {
     /// UIDVALIDITY of the target mailbox.
@@ -64,35 +102,48 @@ impl CopyUid {
 
     /// (source UID, target UID) pairs.
     ///
-    /// ```no_run
-    /// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> Result<(), Box<dyn std::error::Error>> {
-    /// use imap4::proto::SequenceSet;
-    /// if let Some(c) = client.uid_copy(&SequenceSet::range(1, 3)?, "Archive").await? {
-    ///     for (old, new) in c.pairs() {
-    ///         println!("{old} -> {new}");
-    ///     }
-    /// }
-    /// # Ok(()) }
+    /// ```
+    /// use imap4::CopyUid;
+    /// // From `[COPYUID 1700000001 4:5,9 101:103]`:
+    /// let c = CopyUid {
+    ///     uid_validity: 1700000001,
+    ///     source: vec![4, 5, 9],
+    ///     dest: vec![101, 102, 103],
+    /// };
+    /// let pairs: Vec<(u32, u32)> = c.pairs().collect();
+    /// assert_eq!(pairs, [(4, 101), (5, 102), (9, 103)]);
     /// ```
     pub fn pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         self.source.iter().copied().zip(self.dest.iter().copied())
     }
 
-    /// The target UID of the copy of source UID `uid`.
+    /// The target UID of the copy of source UID `uid` (`None` if it was not copied).
     ///
-    /// ```no_run
-    /// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> Result<(), Box<dyn std::error::Error>> {
-    /// use imap4::proto::SequenceSet;
-    /// let c = client.uid_move(&SequenceSet::single(7)?, "Archive").await?;
-    /// println!("{:?}", c.and_then(|c| c.dest_of(7)));
-    /// # Ok(()) }
+    /// ```
+    /// # use imap4::CopyUid;
+    /// # let c = CopyUid { uid_validity: 1, source: vec![4, 5, 9], dest: vec![101, 102, 103] };
+    /// // c: [COPYUID 1 4:5,9 101:103]
+    /// assert_eq!(c.dest_of(9), Some(103));
+    /// assert_eq!(c.dest_of(6), None);
     /// ```
     pub fn dest_of(&self, uid: u32) -> Option<u32> {
         self.pairs().find(|(s, _)| *s == uid).map(|(_, d)| d)
     }
 }
 
-/// A message's flags after STORE, as the server reported them.
+/// A message's flags after STORE, as the server reported them; see [`Session::store`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// use imap4::proto::encode::StoreMode;
+/// use imap4::proto::Flag;
+/// client.select("INBOX").await?;
+/// for m in client.store(1..=3, StoreMode::Add, [Flag::Seen]).await? {
+///     assert!(m.flags.contains(&Flag::Seen));
+///     println!("#{} (UID {:?}) now {:?}, modseq {:?}", m.seq, m.uid, m.flags, m.modseq);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MessageFlags {
     /// The message sequence number.
@@ -117,7 +168,24 @@ impl MessageFlags {
 }
 
 /// A message's new mod-sequence after a `.SILENT` STORE under CONDSTORE (RFC 7162 3.2:
-/// the server reports it even though the flags are not sent back).
+/// the server reports it even though the flags are not sent back); found in
+/// [`StoreResult::modseqs`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>)
+/// # -> Result<(), Box<dyn std::error::Error>> {
+/// use imap4::proto::encode::Store;
+/// use imap4::proto::{Flag, SequenceSet};
+/// let inbox = client.select("INBOX").await?;
+/// let cmd = Store::add_flags(SequenceSet::range(1, 5)?, [Flag::Seen])
+///     .uid(true)
+///     .silent(true)
+///     .unchanged_since(inbox.highest_modseq.unwrap_or(1)); // UNCHANGEDSINCE: CONDSTORE
+/// for u in client.store_with(cmd).await?.modseqs {
+///     println!("UID {:?} is now at modseq {}", u.uid, u.modseq);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ModSeqUpdate {
     /// The message sequence number.
@@ -128,7 +196,22 @@ pub struct ModSeqUpdate {
     pub modseq: u64,
 }
 
-/// What a STORE brought back.
+/// What a STORE brought back; see [`Session::store_with`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>)
+/// # -> Result<(), Box<dyn std::error::Error>> {
+/// use imap4::proto::encode::Store;
+/// use imap4::proto::{Flag, SequenceSet};
+/// client.select("INBOX").await?;
+/// let cmd = Store::add_flags(SequenceSet::range(1, 9)?, [Flag::Deleted]).uid(true);
+/// let r = client.store_with(cmd.unchanged_since(90060115194045000)).await?;
+/// println!("{} changed", r.updated.len());
+/// if let Some(skipped) = &r.modified {
+///     println!("changed by someone else meanwhile, left alone: {skipped}");
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StoreResult {
     /// The changed messages with their new flags (empty for `.SILENT`). A message whose
@@ -142,7 +225,23 @@ pub struct StoreResult {
 }
 
 /// The typed result of an extended search (`ESEARCH`, RFC 4731): only the items asked for
-/// are filled in; `min`, `max` and `all` are `None` when nothing matched.
+/// are filled in; `min`, `max` and `all` are `None` when nothing matched. See
+/// [`Session::esearch`] and [`Session::uid_esearch`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// use imap4::proto::encode::{Criteria, SearchReturn};
+/// client.select("INBOX").await?;
+/// let r = client
+///     .uid_esearch(Criteria::unseen(), [SearchReturn::Count, SearchReturn::Min])
+///     .await?;
+/// assert!(r.uid);
+/// match (r.count, r.min) {
+///     (Some(n), Some(first)) if n > 0 => println!("{n} unseen, the oldest is UID {first}"),
+///     _ => println!("nothing unseen"),
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ESearchResult {
     /// The numbers are UIDs.
@@ -161,6 +260,21 @@ pub struct ESearchResult {
 
 /// The result of [`Session::select_qresync`]: the mailbox, what was expunged since the known
 /// state, and the messages that changed.
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// use imap4::proto::encode::QResync;
+/// let r = client.select_qresync("INBOX", QResync::new(67890007, 90060115194045000)).await?;
+/// for uid in r.vanished.iter(u32::MAX) {
+///     println!("UID {uid} is gone");
+/// }
+/// for f in &r.changed {
+///     println!("UID {:?} now {:?}", f.uid(), f.flags());
+/// }
+/// // Keep these for the next resynchronization:
+/// println!("{:?} {:?}", r.mailbox.uid_validity, r.mailbox.highest_modseq);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct QResyncSelect {
     /// The mailbox state (UIDVALIDITY, HIGHESTMODSEQ, ...).

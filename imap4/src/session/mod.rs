@@ -59,11 +59,55 @@ pub use messages::{
 pub use parts::{Attachment, MessageText};
 
 /// The byte-moving half of a session, in poll form so one implementation serves blocking
-/// and async drivers. Implemented by the drivers' stream wrappers; you only implement it
-/// to run a [`Session`] over an I/O system of your own.
+/// and async drivers. Implemented by the drivers' stream wrappers
+/// ([`BlockingIo`](crate::blocking::BlockingIo), and `imap4::tokio::TokioIo` with the
+/// `tokio` feature); code written against `Session<impl Io>` runs over either.
 ///
 /// Each method follows the `futures`/`tokio` poll contract. A blocking implementation
-/// simply does the I/O and returns `Ready`.
+/// simply does the I/O and returns `Ready`, as this in-memory stream does (driven here by
+/// hand with [`block_on`](crate::blocking::block_on)):
+///
+/// ```
+/// use std::future::poll_fn;
+/// use std::io::{self, Read};
+/// use std::task::{Context, Poll};
+/// use std::time::Duration;
+/// use imap4::blocking::block_on;
+/// use imap4::Io;
+///
+/// /// Reads come from `input` (what the server says), writes land in `output`.
+/// struct Memory {
+///     input: io::Cursor<Vec<u8>>,
+///     output: Vec<u8>,
+/// }
+///
+/// impl Io for Memory {
+///     fn poll_read(&mut self, _: &mut Context<'_>, buf: &mut [u8], _timeout: Option<Duration>,
+///                  _fresh: bool) -> Poll<io::Result<usize>> {
+///         Poll::Ready(self.input.read(buf)) // never waits, so the timeout cannot run out
+///     }
+///     fn poll_write(&mut self, _: &mut Context<'_>, buf: &[u8], _timeout: Option<Duration>,
+///                   _fresh: bool) -> Poll<io::Result<usize>> {
+///         self.output.extend_from_slice(buf);
+///         Poll::Ready(Ok(buf.len()))
+///     }
+///     fn poll_flush(&mut self, _: &mut Context<'_>, _timeout: Option<Duration>,
+///                   _fresh: bool) -> Poll<io::Result<()>> {
+///         Poll::Ready(Ok(()))
+///     }
+/// }
+///
+/// let greeting = b"* OK [CAPABILITY IMAP4rev1 IDLE] Dovecot ready.\r\n".to_vec();
+/// let mut io = Memory { input: io::Cursor::new(greeting), output: Vec::new() };
+/// let mut buf = [0; 1024];
+/// let n = block_on(poll_fn(|cx| io.poll_read(cx, &mut buf, None, true)))?;
+/// assert!(buf[..n].starts_with(b"* OK"));
+/// let sent = block_on(poll_fn(|cx| io.poll_write(cx, b"a1 NOOP\r\n", None, true)))?;
+/// block_on(poll_fn(|cx| io.poll_flush(cx, None, true)))?;
+/// assert_eq!(sent, 9);
+/// assert_eq!(io.output, b"a1 NOOP\r\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub trait Io {
     /// Reads into `buf`. `timeout` bounds how long this read may wait with nothing
     /// arriving; `fresh` is true on the first poll of a new read (restart the timer then).
@@ -226,6 +270,26 @@ pub struct Reply {
 /// Something the server said that no command asked for: new mail, expunges and flag changes
 /// from other sessions, alerts. Kept in arrival order until drained with
 /// `take_unsolicited` (imaplib's `response()`).
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// use imap4::proto::{Code, Data};
+/// use imap4::Unsolicited;
+/// client.select("INBOX").await?;
+/// client.noop().await?; // gives the server a chance to report changes
+/// for u in client.take_unsolicited() {
+///     match u {
+///         Unsolicited::Data(Data::Exists(n)) => println!("INBOX now has {n} messages"),
+///         Unsolicited::Data(Data::Expunge(n)) => println!("message {n} was expunged"),
+///         Unsolicited::Status(s) if s.code == Some(Code::Alert) => {
+///             println!("ALERT: {}", s.text_str())
+///         }
+///         Unsolicited::Malformed(m) => println!("unreadable: {:?}", m.raw),
+///         other => println!("{other:?}"),
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Unsolicited {

@@ -53,6 +53,17 @@ impl Attachment {
 }
 
 /// The readable text of a message; see [`Session::message_text`].
+///
+/// ```no_run
+/// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<()> {
+/// client.select("INBOX").await?;
+/// if let Some(t) = client.message_text(42, false).await? {
+///     // e.g. part [1] of a multipart/alternative, decoded from iso-8859-1
+///     println!("{} (part {:?}, was {}):", t.mime_type, t.part, t.charset);
+///     println!("{}", t.text);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MessageText {

@@ -48,7 +48,23 @@ use crate::transport::{ConnectOptions, TlsConfig};
 /// ```
 pub type Client<S = Transport> = Session<TokioIo<S>>;
 
-/// A tokio stream seen as the session's [`Io`], with the read timeouts.
+/// A tokio stream seen as the session's [`Io`], with the read and write timeouts (tokio
+/// timers). [`Client`] is a [`Session`] over it; [`Client::from_stream`] wraps any
+/// `AsyncRead + AsyncWrite` stream, here an in-memory pipe with a scripted greeting:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use imap4::proto::ConnState;
+/// use tokio::io::AsyncWriteExt;
+///
+/// let (ours, mut server) = tokio::io::duplex(4096);
+/// server.write_all(b"* OK [CAPABILITY IMAP4rev1 IDLE] Dovecot ready.\r\n").await?;
+/// let client: imap4::Session<imap4::tokio::TokioIo<_>> =
+///     imap4::tokio::Client::from_stream(ours, false).await?;
+/// assert_eq!(client.state(), ConnState::NotAuthenticated);
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct TokioIo<S> {
     s: S,
