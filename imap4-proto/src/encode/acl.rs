@@ -20,6 +20,15 @@ pub struct GetAcl {
 
 impl GetAcl {
     /// GETACL of a mailbox.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, GetAcl};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = GetAcl::new("Shared/Team").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 GETACL Shared/Team\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(mailbox: impl Into<String>) -> GetAcl {
         GetAcl {
             mailbox: mailbox.into(),
@@ -55,6 +64,15 @@ pub struct MyRights {
 
 impl MyRights {
     /// MYRIGHTS on a mailbox.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, MyRights};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = MyRights::new("INBOX").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 MYRIGHTS INBOX\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(mailbox: impl Into<String>) -> MyRights {
         MyRights {
             mailbox: mailbox.into(),
@@ -79,7 +97,8 @@ impl Command for MyRights {
 /// use imap4_proto::encode::{Command, EncodeOptions, SetAcl};
 /// use imap4_proto::Tag;
 ///
-/// let enc = SetAcl::new("INBOX", "fred", "+lrsw").encode(Tag::from("a1"), EncodeOptions::default())?;
+/// let cmd = SetAcl::new("INBOX", "fred", "+lrsw");
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
 /// assert_eq!(enc.to_bytes(), "a1 SETACL INBOX fred +lrsw\r\n");
 /// # Ok::<(), imap4_proto::encode::EncodeError>(())
 /// ```
@@ -93,6 +112,16 @@ pub struct SetAcl {
 
 impl SetAcl {
     /// SETACL: give `identifier` the `rights` on `mailbox`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, SetAcl};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = SetAcl::new("Shared/Team", "anyone", "-w");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SETACL Shared/Team anyone -w\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(
         mailbox: impl Into<String>,
         identifier: impl Into<String>,
@@ -144,6 +173,18 @@ macro_rules! mailbox_identifier {
 
         impl $ty {
             #[doc = concat!("`", $name, "` for `identifier` on `mailbox`.")]
+            ///
+            /// The identifier is a user or group name (`anyone`, `fred`, `$admins`).
+            ///
+            /// ```
+            #[doc = concat!("use imap4_proto::encode::{Command, EncodeOptions, ", stringify!($ty), "};")]
+            /// use imap4_proto::Tag;
+            ///
+            #[doc = concat!("let cmd = ", stringify!($ty), "::new(\"Shared/Team\", \"fred\");")]
+            /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+            #[doc = concat!("assert_eq!(enc.to_bytes(), \"a1 ", $name, " Shared/Team fred\\r\\n\");")]
+            /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+            /// ```
             pub fn new(mailbox: impl Into<String>, identifier: impl Into<String>) -> $ty {
                 $ty {
                     mailbox: mailbox.into(),

@@ -30,6 +30,21 @@ pub struct GetAnnotation {
 
 impl GetAnnotation {
     /// GETANNOTATION of `entries` (at least one) and `attributes` (at least one).
+    ///
+    /// Several entries or attributes are sent in parentheses.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, GetAnnotation};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = GetAnnotation::new("%", ["/comment", "/sort"], ["value.priv", "value.shared"]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(
+    ///     enc.to_bytes(),
+    ///     "a1 GETANNOTATION % (/comment /sort) (\"value.priv\" \"value.shared\")\r\n"
+    /// );
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new<E: Into<String>, A: Into<String>>(
         mailbox: impl Into<String>,
         entries: impl IntoIterator<Item = E>,
@@ -94,6 +109,16 @@ pub struct SetAnnotation {
 
 impl SetAnnotation {
     /// SETANNOTATION of one entry's (attribute, value) pairs (at least one).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, SetAnnotation};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = SetAnnotation::new("INBOX", "/comment", [("value.priv", None::<&str>)]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SETANNOTATION INBOX \"/comment\" (\"value.priv\" NIL)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new<A: Into<String>, V: AsRef<[u8]>>(
         mailbox: impl Into<String>,
         entry: impl Into<String>,
@@ -107,6 +132,21 @@ impl SetAnnotation {
     }
 
     /// Adds another entry.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, SetAnnotation};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = SetAnnotation::new("INBOX", "/comment", [("value.shared", Some("Team inbox"))])
+    ///     .entry("/sort", [("value.priv", Some("arrival"))]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(
+    ///     enc.to_bytes(),
+    ///     "a1 SETANNOTATION INBOX (\"/comment\" (\"value.shared\" \"Team inbox\") \
+    ///      \"/sort\" (\"value.priv\" \"arrival\"))\r\n"
+    /// );
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn entry<A: Into<String>, V: AsRef<[u8]>>(
         mut self,
         entry: impl Into<String>,

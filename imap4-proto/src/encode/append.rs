@@ -9,6 +9,26 @@ use crate::types::Flag;
 use super::{Command, CommandWriter, EncodeError};
 
 /// One part of a CATENATE message (RFC 4469).
+///
+/// Given to [`AppendMessage::catenate`]; needs the server's `CATENATE` capability.
+///
+/// ```
+/// use imap4_proto::encode::{Append, AppendMessage, CatenatePart, Command, EncodeOptions};
+/// use imap4_proto::Tag;
+///
+/// let msg = AppendMessage::catenate([
+///     CatenatePart::Text("Subject: Fwd: report\r\n\r\n".into()),
+///     CatenatePart::Url("/INBOX;UIDVALIDITY=385759045/;UID=20".into()),
+/// ]);
+/// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+/// let enc = Append::new("Drafts", msg).encode(Tag::from("a1"), plus)?;
+/// assert_eq!(
+///     enc.to_bytes(),
+///     "a1 APPEND Drafts CATENATE (TEXT {24+}\r\nSubject: Fwd: report\r\n\r\n \
+///      URL /INBOX;UIDVALIDITY=385759045/;UID=20)\r\n"
+/// );
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CatenatePart {
     /// `TEXT literal`: bytes sent by the client (a `literal8` if they hold NUL and the
@@ -28,11 +48,15 @@ enum Data {
 /// One message of an APPEND: flags, internal date, and the data.
 ///
 /// ```
-/// use imap4_proto::encode::AppendMessage;
-/// use imap4_proto::Flag;
+/// use imap4_proto::encode::{Append, AppendMessage, Command, EncodeOptions};
+/// use imap4_proto::{Flag, Tag};
 ///
 /// let m = AppendMessage::new("Subject: hi\r\n\r\nhello\r\n").flags([Flag::Seen]);
-/// # let _ = m;
+/// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+/// let enc = Append::multi("Sent", [m]).encode(Tag::from("a1"), plus)?;
+/// let expected = "a1 APPEND Sent (\\Seen) {22+}\r\nSubject: hi\r\n\r\nhello\r\n\r\n";
+/// assert_eq!(enc.to_bytes(), expected);
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppendMessage {
@@ -44,6 +68,17 @@ pub struct AppendMessage {
 impl AppendMessage {
     /// A message sent as a literal (no copy of `data` is made). Line endings are sent as
     /// given; see [`normalize_line_endings`].
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, AppendMessage, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let msg = AppendMessage::new("Subject: hi\r\n\r\nhello\r\n");
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::multi("INBOX", [msg]).encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND INBOX {22+}\r\nSubject: hi\r\n\r\nhello\r\n\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(data: impl Into<Bytes>) -> AppendMessage {
         AppendMessage {
             flags: Vec::new(),
@@ -56,6 +91,17 @@ impl AppendMessage {
     }
 
     /// A message assembled by the server from parts (RFC 4469 CATENATE); at least one part.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, AppendMessage, CatenatePart, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let url = CatenatePart::Url("/INBOX;UIDVALIDITY=9/;UID=4".into());
+    /// let msg = AppendMessage::catenate([url]);
+    /// let enc = Append::new("Sent", msg).encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND Sent CATENATE (URL /INBOX;UIDVALIDITY=9/;UID=4)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn catenate(parts: impl IntoIterator<Item = CatenatePart>) -> AppendMessage {
         AppendMessage {
             flags: Vec::new(),
@@ -65,12 +111,35 @@ impl AppendMessage {
     }
 
     /// The flags to set (`\Recent` and `\*` are refused when encoded).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, AppendMessage, Command, EncodeOptions};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let msg = AppendMessage::new("x").flags([Flag::Seen, Flag::keyword("$NotJunk")]);
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::multi("INBOX", [msg]).encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND INBOX (\\Seen $NotJunk) {1+}\r\nx\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn flags(mut self, flags: impl IntoIterator<Item = Flag>) -> AppendMessage {
         self.flags = flags.into_iter().collect();
         self
     }
 
     /// The internal date (imaplib's `date_time`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, AppendMessage, Command, EncodeOptions};
+    /// use imap4_proto::{InternalDate, Tag};
+    ///
+    /// let date = InternalDate::new(2024, 12, 24, 18, 0, 0, 60)?;
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let cmd = Append::multi("INBOX", [AppendMessage::new("x").date(date)]);
+    /// let enc = cmd.encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND INBOX \"24-Dec-2024 18:00:00 +0100\" {1+}\r\nx\r\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn date(mut self, date: InternalDate) -> AppendMessage {
         self.date = Some(date);
         self
@@ -79,6 +148,17 @@ impl AppendMessage {
     /// Sends the data as a `literal8` (`~{n}`, RFC 3516 BINARY): the message may hold NUL
     /// and binary MIME parts. (Data with NUL goes as literal8 anyway when the server has
     /// BINARY.) Ignored for CATENATE and UTF8 messages.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, AppendMessage, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let msg = AppendMessage::new(&b"a\0b"[..]).binary(true);
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::multi("INBOX", [msg]).encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), &b"a1 APPEND INBOX ~{3+}\r\na\0b\r\n"[..]);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn binary(mut self, yes: bool) -> AppendMessage {
         if let Data::Literal { binary, .. } = &mut self.data {
             *binary = yes;
@@ -88,6 +168,17 @@ impl AppendMessage {
 
     /// Sends the data as `UTF8 (~{n})` (RFC 6855, after `ENABLE UTF8=ACCEPT`): a message
     /// with UTF-8 headers. Ignored for CATENATE messages.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, AppendMessage, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let msg = AppendMessage::new("Subject: Grüße\r\n\r\n").utf8(true);
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::multi("INBOX", [msg]).encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND INBOX UTF8 (~{20+}\r\nSubject: Grüße\r\n\r\n)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn utf8(mut self, yes: bool) -> AppendMessage {
         self.data = match self.data {
             Data::Literal { data, .. } if yes => Data::Utf8(data),
@@ -173,7 +264,8 @@ from_data!(Bytes, Vec<u8>, String, &'static [u8], &'static str);
 /// let date = InternalDate::new(2024, 1, 31, 9, 5, 0, 60)?;
 /// let cmd = Append::new("Sent", "Subject: hi\r\n\r\nhello\r\n").flags([Flag::Seen]).date(date);
 /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
-/// assert_eq!(enc.fragments[0], Fragment::Line("a1 APPEND Sent (\\Seen) \"31-Jan-2024 09:05:00 +0100\" {22}\r\n".into()));
+/// let line = "a1 APPEND Sent (\\Seen) \"31-Jan-2024 09:05:00 +0100\" {22}\r\n";
+/// assert_eq!(enc.fragments[0], Fragment::Line(line.into()));
 /// assert!(enc.has_sync_literal());
 ///
 /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
@@ -193,11 +285,34 @@ pub struct Append {
 
 impl Append {
     /// APPEND one message.
+    ///
+    /// `message` is the raw message (text or bytes, CRLF line endings) or an [`AppendMessage`].
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::new("Sent", "Subject: hi\r\n\r\n").encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND Sent {15+}\r\nSubject: hi\r\n\r\n\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(mailbox: impl Into<String>, message: impl Into<AppendMessage>) -> Append {
         Append::multi(mailbox, [message.into()])
     }
 
     /// APPEND several messages at once (MULTIAPPEND, RFC 3502); at least one.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, AppendMessage, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let msgs = ["one", "two"].map(AppendMessage::new);
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::multi("Archive", msgs).encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND Archive {3+}\r\none {3+}\r\ntwo\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn multi(
         mailbox: impl Into<String>,
         messages: impl IntoIterator<Item = AppendMessage>,
@@ -209,6 +324,16 @@ impl Append {
     }
 
     /// Adds another message (MULTIAPPEND).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::new("Archive", "one").message("two").encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND Archive {3+}\r\none {3+}\r\ntwo\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn message(mut self, message: impl Into<AppendMessage>) -> Append {
         self.messages.push(message.into());
         self
@@ -222,21 +347,63 @@ impl Append {
     }
 
     /// Flags of the last message; see [`AppendMessage::flags`].
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, Command, EncodeOptions};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let cmd = Append::new("Drafts", "x").flags([Flag::Draft, Flag::Seen]);
+    /// let enc = cmd.encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND Drafts (\\Draft \\Seen) {1+}\r\nx\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn flags(self, flags: impl IntoIterator<Item = Flag>) -> Append {
         self.last(|m| m.flags(flags))
     }
 
     /// Internal date of the last message; see [`AppendMessage::date`].
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, Command, EncodeOptions};
+    /// use imap4_proto::{InternalDate, Tag};
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let cmd = Append::new("INBOX", "x").date(InternalDate::new(1996, 7, 17, 2, 44, 25, -420)?);
+    /// let enc = cmd.encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND INBOX \"17-Jul-1996 02:44:25 -0700\" {1+}\r\nx\r\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn date(self, date: InternalDate) -> Append {
         self.last(|m| m.date(date))
     }
 
     /// literal8 for the last message; see [`AppendMessage::binary`].
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::new("INBOX", "x").binary(true).encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND INBOX ~{1+}\r\nx\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn binary(self, yes: bool) -> Append {
         self.last(|m| m.binary(yes))
     }
 
     /// UTF8 data item for the last message; see [`AppendMessage::utf8`].
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Append::new("INBOX", "x").utf8(true).encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 APPEND INBOX UTF8 (~{1+}\r\nx)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn utf8(self, yes: bool) -> Append {
         self.last(|m| m.utf8(yes))
     }

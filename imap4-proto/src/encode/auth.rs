@@ -35,6 +35,16 @@ pub struct Login {
 
 impl Login {
     /// LOGIN with a user name and password (text or bytes).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Login};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Login::new("fred", "swordfish");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 LOGIN fred \"swordfish\"\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(user: impl AsRef<[u8]>, password: impl AsRef<[u8]>) -> Login {
         Login {
             user: Bytes::copy_from_slice(user.as_ref()),
@@ -110,6 +120,15 @@ pub struct Authenticate {
 
 impl Authenticate {
     /// AUTHENTICATE with a SASL mechanism (`PLAIN`, `XOAUTH2`, `SCRAM-SHA-256`, ...).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Authenticate, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Authenticate::new("xoauth2").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 AUTHENTICATE XOAUTH2\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(mechanism: impl Into<String>) -> Authenticate {
         Authenticate {
             mechanism: mechanism.into().to_ascii_uppercase(),
@@ -120,6 +139,17 @@ impl Authenticate {
     /// `PLAIN` (RFC 4616) with its initial response `authzid NUL user NUL password`
     /// (`authzid` usually empty). Needs `SASL-IR`; without it, send
     /// [`initial`](Self::initial) as the first [`AuthResponse`] instead.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Authenticate, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Authenticate::plain("", "tim", "tanstaaftanstaaf");
+    /// assert_eq!(cmd.initial(), Some(&b"\0tim\0tanstaaftanstaaf"[..]));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 AUTHENTICATE PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn plain(authzid: &str, user: &str, password: &str) -> Authenticate {
         let mut ir = Vec::with_capacity(authzid.len() + user.len() + password.len() + 2);
         ir.extend_from_slice(authzid.as_bytes());
@@ -131,22 +161,57 @@ impl Authenticate {
     }
 
     /// Sets the SASL-IR initial response (raw bytes; base64-encoded when sent).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Authenticate, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Authenticate::new("EXTERNAL").initial_response("fred");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 AUTHENTICATE EXTERNAL ZnJlZA==\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn initial_response(mut self, data: impl AsRef<[u8]>) -> Authenticate {
         self.initial = Some(Bytes::copy_from_slice(data.as_ref()));
         self
     }
 
     /// Drops the initial response (for servers without `SASL-IR`), returning it.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{AuthResponse, Authenticate, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let mut cmd = Authenticate::plain("", "bob", "secret");
+    /// // No SASL-IR: send the bare command, then the response after the server's "+ ".
+    /// let first = AuthResponse::new(cmd.take_initial_response().unwrap());
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 AUTHENTICATE PLAIN\r\n");
+    /// assert_eq!(first.to_bytes(), "AGJvYgBzZWNyZXQ=\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn take_initial_response(&mut self) -> Option<Bytes> {
         self.initial.take()
     }
 
     /// The mechanism, upper-cased.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Authenticate;
+    /// assert_eq!(Authenticate::new("scram-sha-256").mechanism(), "SCRAM-SHA-256");
+    /// ```
     pub fn mechanism(&self) -> &str {
         &self.mechanism
     }
 
     /// The initial response, if any.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Authenticate;
+    ///
+    /// assert_eq!(Authenticate::new("EXTERNAL").initial_response("").initial(), Some(&b""[..]));
+    /// assert_eq!(Authenticate::new("CRAM-MD5").initial(), None);
+    /// ```
     pub fn initial(&self) -> Option<&[u8]> {
         self.initial.as_deref()
     }
@@ -192,7 +257,8 @@ impl Command for Authenticate {
 /// use imap4_proto::encode::{base64_decode, AuthResponse};
 ///
 /// // The server sent "+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+".
-/// let challenge = base64_decode(b"PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+").unwrap();
+/// let b64 = b"PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+";
+/// let challenge = base64_decode(b64).unwrap();
 /// assert!(challenge.starts_with(b"<1896."));
 /// let r = AuthResponse::new("tim b913a602c7eda7a495b4e6e7334d3890");
 /// assert_eq!(r.to_bytes(), "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw\r\n");
@@ -209,16 +275,32 @@ pub enum AuthResponse {
 
 impl AuthResponse {
     /// A response with these raw bytes.
+    ///
+    /// ```
+    /// use imap4_proto::encode::AuthResponse;
+    /// assert_eq!(AuthResponse::new("\0bob\0secret").to_bytes(), "AGJvYgBzZWNyZXQ=\r\n");
+    /// ```
     pub fn new(data: impl AsRef<[u8]>) -> AuthResponse {
         AuthResponse::Data(Bytes::copy_from_slice(data.as_ref()))
     }
 
     /// The cancel line, `*`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::AuthResponse;
+    /// assert_eq!(AuthResponse::cancel(), AuthResponse::Cancel);
+    /// assert_eq!(AuthResponse::cancel().to_bytes(), "*\r\n");
+    /// ```
     pub fn cancel() -> AuthResponse {
         AuthResponse::Cancel
     }
 
     /// The line to send, CRLF included.
+    ///
+    /// ```
+    /// use imap4_proto::encode::AuthResponse;
+    /// assert_eq!(AuthResponse::new("fred").to_bytes(), "ZnJlZA==\r\n");
+    /// ```
     pub fn to_bytes(&self) -> Bytes {
         match self {
             AuthResponse::Cancel => Bytes::from_static(b"*\r\n"),
@@ -231,6 +313,14 @@ impl AuthResponse {
     }
 
     /// Always true: SASL responses carry credentials.
+    ///
+    /// ```
+    /// use imap4_proto::encode::AuthResponse;
+    ///
+    /// let r = AuthResponse::new("hunter2");
+    /// assert!(r.is_sensitive());
+    /// assert!(!format!("{r:?}").contains("hunter2"));
+    /// ```
     pub fn is_sensitive(&self) -> bool {
         true
     }
@@ -263,6 +353,15 @@ pub struct ProxyAuth {
 
 impl ProxyAuth {
     /// PROXYAUTH as `user`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, ProxyAuth};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = ProxyAuth::new("Bob Smith").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 PROXYAUTH \"Bob Smith\"\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(user: impl AsRef<[u8]>) -> ProxyAuth {
         ProxyAuth {
             user: Bytes::copy_from_slice(user.as_ref()),

@@ -20,11 +20,29 @@ pub struct Compress {
 
 impl Compress {
     /// `COMPRESS DEFLATE` (RFC 1951 raw deflate).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Compress, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Compress::deflate().encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 COMPRESS DEFLATE\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn deflate() -> Compress {
         Compress::new("DEFLATE")
     }
 
     /// COMPRESS with another algorithm (an atom).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Compress, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Compress::new("X-ZSTD").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 COMPRESS X-ZSTD\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(algorithm: impl Into<String>) -> Compress {
         Compress {
             algorithm: algorithm.into(),

@@ -34,6 +34,20 @@ macro_rules! copy_like {
 
         impl $ty {
             #[doc = concat!("`", $name, "` the messages in `set` to `mailbox`.")]
+            ///
+            /// `set` is anything that converts to a [`MessageSet`]: a number, a range, a
+            /// [`SequenceSet`](crate::SequenceSet), or `$`.
+            ///
+            /// ```
+            #[doc = concat!("use imap4_proto::encode::{Command, EncodeOptions, MessageSet, ", stringify!($ty), "};")]
+            /// use imap4_proto::Tag;
+            ///
+            #[doc = concat!("let cmd = ", stringify!($ty), "::new(MessageSet::saved(), \"Archive/2024\");")]
+            /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+            #[doc = concat!("assert_eq!(enc.to_bytes(), \"a1 ", $name, " $ Archive/2024\\r\\n\");")]
+            /// assert!(!cmd.uses_sequence_numbers());
+            /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+            /// ```
             pub fn new(set: impl Into<MessageSet>, mailbox: impl Into<String>) -> $ty {
                 $ty {
                     set: set.into(),
@@ -43,6 +57,17 @@ macro_rules! copy_like {
             }
 
             #[doc = concat!("`", $uid_name, "` (`set` holds UIDs) or `", $name, "`.")]
+            ///
+            /// ```
+            #[doc = concat!("use imap4_proto::encode::{Command, EncodeOptions, ", stringify!($ty), "};")]
+            /// use imap4_proto::Tag;
+            ///
+            #[doc = concat!("let cmd = ", stringify!($ty), "::new(4000.., \"Junk\").uid(true);")]
+            /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+            #[doc = concat!("assert_eq!(enc.to_bytes(), \"a1 ", $uid_name, " 4000:* Junk\\r\\n\");")]
+            /// assert!(!cmd.uses_sequence_numbers());
+            /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+            /// ```
             pub fn uid(mut self, yes: bool) -> $ty {
                 self.uid = yes;
                 self

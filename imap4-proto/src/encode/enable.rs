@@ -9,7 +9,8 @@ use super::{Command, CommandWriter, EncodeError};
 /// use imap4_proto::encode::{Command, EncodeOptions, Enable};
 /// use imap4_proto::Tag;
 ///
-/// let enc = Enable::new(["QRESYNC", "UTF8=ACCEPT"]).encode(Tag::from("a1"), EncodeOptions::default())?;
+/// let cmd = Enable::new(["QRESYNC", "UTF8=ACCEPT"]);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
 /// assert_eq!(enc.to_bytes(), "a1 ENABLE QRESYNC UTF8=ACCEPT\r\n");
 /// # Ok::<(), imap4_proto::encode::EncodeError>(())
 /// ```
@@ -21,6 +22,15 @@ pub struct Enable {
 
 impl Enable {
     /// ENABLE these capabilities.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Enable};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Enable::new(["CONDSTORE"]).encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 ENABLE CONDSTORE\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new<S: Into<String>>(capabilities: impl IntoIterator<Item = S>) -> Enable {
         Enable {
             capabilities: capabilities.into_iter().map(Into::into).collect(),

@@ -27,11 +27,32 @@ pub struct Expunge {
 
 impl Expunge {
     /// `EXPUNGE`: every `\Deleted` message.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Expunge};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Expunge::new().encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 EXPUNGE\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new() -> Expunge {
         Expunge { uids: None }
     }
 
     /// `UID EXPUNGE set`: the `\Deleted` messages among these UIDs (or `$`).
+    ///
+    /// Needs `UIDPLUS` (or IMAP4rev2).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Expunge, MessageSet};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Expunge::uids(MessageSet::saved());
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 UID EXPUNGE $\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn uids(set: impl Into<MessageSet>) -> Expunge {
         Expunge {
             uids: Some(set.into()),

@@ -108,6 +108,14 @@ pub enum FetchAttr {
 
 impl FetchAttr {
     /// `BODY[section]` (sets `\Seen`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    /// use imap4_proto::Section;
+    ///
+    /// assert_eq!(FetchAttr::body(Section::default()).to_string(), "BODY[]");
+    /// assert_eq!(FetchAttr::body(Section::part(&[1, 2])).to_string(), "BODY[1.2]");
+    /// ```
     pub fn body(section: Section) -> FetchAttr {
         FetchAttr::BodySection {
             section,
@@ -117,6 +125,13 @@ impl FetchAttr {
     }
 
     /// `BODY.PEEK[section]` (does not set `\Seen`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    /// use imap4_proto::Section;
+    ///
+    /// assert_eq!(FetchAttr::body_peek(Section::header()).to_string(), "BODY.PEEK[HEADER]");
+    /// ```
     pub fn body_peek(section: Section) -> FetchAttr {
         FetchAttr::BodySection {
             section,
@@ -126,6 +141,15 @@ impl FetchAttr {
     }
 
     /// `BODY.PEEK[HEADER.FIELDS (names)]`.
+    ///
+    /// Only the named header fields (at least one); does not set `\Seen`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    ///
+    /// let attr = FetchAttr::header_fields(["Date", "From", "Subject"]);
+    /// assert_eq!(attr.to_string(), "BODY.PEEK[HEADER.FIELDS (Date From Subject)]");
+    /// ```
     pub fn header_fields<S: AsRef<[u8]>>(names: impl IntoIterator<Item = S>) -> FetchAttr {
         FetchAttr::body_peek(Section {
             part: Vec::new(),
@@ -139,6 +163,15 @@ impl FetchAttr {
     }
 
     /// `BODY.PEEK[HEADER.FIELDS.NOT (names)]`.
+    ///
+    /// Every header field except the named ones (at least one).
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    ///
+    /// let attr = FetchAttr::header_fields_not(["Received", "DKIM-Signature"]);
+    /// assert_eq!(attr.to_string(), "BODY.PEEK[HEADER.FIELDS.NOT (Received DKIM-Signature)]");
+    /// ```
     pub fn header_fields_not<S: AsRef<[u8]>>(names: impl IntoIterator<Item = S>) -> FetchAttr {
         FetchAttr::body_peek(Section {
             part: Vec::new(),
@@ -152,6 +185,14 @@ impl FetchAttr {
     }
 
     /// `BINARY[part]` (sets `\Seen`).
+    ///
+    /// The part with its content-transfer-encoding removed (needs `BINARY`); `&[]` is the whole
+    /// message.
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    /// assert_eq!(FetchAttr::binary(&[2]).to_string(), "BINARY[2]");
+    /// ```
     pub fn binary(part: &[u32]) -> FetchAttr {
         FetchAttr::Binary {
             part: part.to_vec(),
@@ -161,6 +202,13 @@ impl FetchAttr {
     }
 
     /// `BINARY.PEEK[part]`.
+    ///
+    /// Like [`binary`](Self::binary), without setting `\Seen`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    /// assert_eq!(FetchAttr::binary_peek(&[1, 3]).to_string(), "BINARY.PEEK[1.3]");
+    /// ```
     pub fn binary_peek(part: &[u32]) -> FetchAttr {
         FetchAttr::Binary {
             part: part.to_vec(),
@@ -170,6 +218,13 @@ impl FetchAttr {
     }
 
     /// `BINARY.SIZE[part]`.
+    ///
+    /// The size of the part once decoded (needs `BINARY`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    /// assert_eq!(FetchAttr::binary_size(&[2]).to_string(), "BINARY.SIZE[2]");
+    /// ```
     pub fn binary_size(part: &[u32]) -> FetchAttr {
         FetchAttr::BinarySize {
             part: part.to_vec(),
@@ -177,6 +232,16 @@ impl FetchAttr {
     }
 
     /// `ANNOTATION (entries attributes)` (RFC 5257).
+    ///
+    /// One entry or attribute is sent alone, several in parentheses; entries may hold `*` and
+    /// `%`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    ///
+    /// let attr = FetchAttr::annotation(["/comment"], ["value.priv", "value.shared"]);
+    /// assert_eq!(attr.to_string(), "ANNOTATION (/comment (value.priv value.shared))");
+    /// ```
     pub fn annotation<E: Into<String>, A: Into<String>>(
         entries: impl IntoIterator<Item = E>,
         attributes: impl IntoIterator<Item = A>,
@@ -188,12 +253,30 @@ impl FetchAttr {
     }
 
     /// Any other item, written as is.
+    ///
+    /// For items this type lacks; only CR, LF and NUL are refused when encoded.
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    /// assert_eq!(FetchAttr::raw("X-GUID").to_string(), "X-GUID");
+    /// ```
     pub fn raw(item: impl Into<String>) -> FetchAttr {
         FetchAttr::Raw(item.into())
     }
 
     /// Adds a byte range `<start.length>` to `BODY[...]` / `BINARY[...]`; other items are
     /// returned unchanged.
+    ///
+    /// `start` is the 0-based octet offset; `length` must be at least 1.
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    /// use imap4_proto::Section;
+    ///
+    /// let first_kb = FetchAttr::body_peek(Section::text()).partial(0, 1024);
+    /// assert_eq!(first_kb.to_string(), "BODY.PEEK[TEXT]<0.1024>");
+    /// assert_eq!(FetchAttr::Flags.partial(0, 1024), FetchAttr::Flags);
+    /// ```
     pub fn partial(mut self, start: u32, length: u32) -> FetchAttr {
         if let FetchAttr::BodySection { partial, .. } | FetchAttr::Binary { partial, .. } =
             &mut self
@@ -205,6 +288,15 @@ impl FetchAttr {
 
     /// Sets or clears `.PEEK` on `BODY[...]` / `BINARY[...]`; other items are returned
     /// unchanged.
+    ///
+    /// ```
+    /// use imap4_proto::encode::FetchAttr;
+    /// use imap4_proto::Section;
+    ///
+    /// let attr = FetchAttr::body(Section::part(&[1])).peek(true);
+    /// assert_eq!(attr.to_string(), "BODY.PEEK[1]");
+    /// assert_eq!(FetchAttr::binary_peek(&[1]).peek(false).to_string(), "BINARY[1]");
+    /// ```
     pub fn peek(mut self, yes: bool) -> FetchAttr {
         if let FetchAttr::BodySection { peek, .. } | FetchAttr::Binary { peek, .. } = &mut self {
             *peek = yes;
@@ -474,6 +566,19 @@ pub struct Fetch {
 
 impl Fetch {
     /// FETCH `attrs` of the messages in `set`.
+    ///
+    /// `set` is anything that converts to a [`MessageSet`]: a number, a range, a
+    /// [`SequenceSet`](crate::SequenceSet), or `$`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Fetch, FetchAttr};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Fetch::new(2..=4, [FetchAttr::Flags, FetchAttr::Rfc822Size]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 FETCH 2:4 (FLAGS RFC822.SIZE)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(set: impl Into<MessageSet>, attrs: impl IntoIterator<Item = FetchAttr>) -> Fetch {
         Fetch {
             set: set.into(),
@@ -486,12 +591,32 @@ impl Fetch {
     }
 
     /// UID FETCH (`set` holds UIDs) or FETCH.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Fetch, FetchAttr};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Fetch::new(4827.., [FetchAttr::Envelope]).uid(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 UID FETCH 4827:* (ENVELOPE)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn uid(mut self, yes: bool) -> Fetch {
         self.uid = yes;
         self
     }
 
     /// `CHANGEDSINCE modseq` (RFC 7162): only messages changed after `modseq` (at least 1).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Fetch, FetchAttr};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Fetch::new(1.., [FetchAttr::Flags]).changed_since(12345);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 FETCH 1:* (FLAGS) (CHANGEDSINCE 12345)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn changed_since(mut self, modseq: u64) -> Fetch {
         self.changed_since = Some(modseq);
         self
@@ -499,12 +624,41 @@ impl Fetch {
 
     /// `VANISHED` (RFC 7162 QRESYNC): also report expunged UIDs. Needs UID FETCH and
     /// [`changed_since`](Self::changed_since).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Fetch, FetchAttr};
+    /// use imap4_proto::Tag;
+    ///
+    /// let opts = EncodeOptions::default();
+    /// let cmd = Fetch::new(300..=500, [FetchAttr::Flags]).uid(true).changed_since(12345);
+    /// let enc = cmd.vanished(true).encode(Tag::from("a1"), opts)?;
+    /// assert_eq!(
+    ///     enc.to_bytes(),
+    ///     "a1 UID FETCH 300:500 (FLAGS) (CHANGEDSINCE 12345 VANISHED)\r\n"
+    /// );
+    /// // Without CHANGEDSINCE, VANISHED is refused.
+    /// let cmd = Fetch::new(1, [FetchAttr::Flags]).uid(true).vanished(true);
+    /// assert!(cmd.encode(Tag::from("a2"), opts).is_err());
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn vanished(mut self, yes: bool) -> Fetch {
         self.vanished = yes;
         self
     }
 
     /// `PARTIAL range` (RFC 9394): only a range of the matching messages.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Fetch, FetchAttr};
+    /// use imap4_proto::encode::{MessageSet, PartialRange};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Fetch::new(MessageSet::saved(), [FetchAttr::Uid]).uid(true);
+    /// let cmd = cmd.partial(PartialRange::last(1, 20));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 UID FETCH $ (UID) (PARTIAL -1:-20)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn partial(mut self, range: PartialRange) -> Fetch {
         self.partial = Some(range);
         self

@@ -16,7 +16,10 @@ use super::{Command, CommandWriter, EncodeError};
 ///
 /// let opts = EncodeOptions::default();
 /// assert_eq!(Id::new().encode(Tag::from("a1"), opts)?.to_bytes(), "a1 ID NIL\r\n");
-/// let cmd = Id::new().field("name", Some("imap4")).field("version", Some("0.1.0")).field("os", None::<&str>);
+/// let cmd = Id::new()
+///     .field("name", Some("imap4"))
+///     .field("version", Some("0.1.0"))
+///     .field("os", None::<&str>);
 /// assert_eq!(
 ///     cmd.encode(Tag::from("a2"), opts)?.to_bytes(),
 ///     "a2 ID (\"name\" \"imap4\" \"version\" \"0.1.0\" \"os\" NIL)\r\n"
@@ -30,11 +33,30 @@ pub struct Id {
 
 impl Id {
     /// `ID NIL` until fields are added.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Id};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Id::new().encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 ID NIL\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new() -> Id {
         Id::default()
     }
 
     /// Adds a field (`name`, `version`, `vendor`, `support-url`, ...).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Id};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Id::new().field("name", Some("imap4")).field("support-url", None::<&str>);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 ID (\"name\" \"imap4\" \"support-url\" NIL)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn field(mut self, name: impl AsRef<[u8]>, value: Option<impl AsRef<[u8]>>) -> Id {
         self.fields.push((
             Bytes::copy_from_slice(name.as_ref()),

@@ -4,6 +4,18 @@ use super::status::StatusAttr;
 use super::{Command, CommandWriter, EncodeError};
 
 /// A LIST selection option (RFC 5258 3.1, RFC 6154).
+///
+/// Given to [`List::select`]; needs `LIST-EXTENDED` (or IMAP4rev2).
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions, List, ListSelect};
+/// use imap4_proto::Tag;
+///
+/// let cmd = List::new("", "*").select([ListSelect::SpecialUse]);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 LIST (SPECIAL-USE) \"\" *\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListSelect {
@@ -33,6 +45,21 @@ impl ListSelect {
 }
 
 /// A LIST return option (RFC 5258 3.2, RFC 5819, RFC 6154, RFC 8440).
+///
+/// Given to [`List::returning`].
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions, List, ListReturn, StatusAttr};
+/// use imap4_proto::Tag;
+///
+/// let cmd = List::new("", "%").returning([
+///     ListReturn::SpecialUse,
+///     ListReturn::Status(vec![StatusAttr::Unseen]),
+/// ]);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 LIST \"\" % RETURN (SPECIAL-USE STATUS (UNSEEN))\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListReturn {
@@ -113,11 +140,32 @@ pub struct List {
 impl List {
     /// LIST with one pattern (imaplib's `list(directory, pattern)`; its defaults are
     /// `List::new("", "*")`).
+    ///
+    /// `*` matches any name, `%` any name up to the next hierarchy delimiter.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, List};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = List::new("Archiv/", "%").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 LIST Archiv/ %\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(reference: impl Into<String>, pattern: impl Into<String>) -> List {
         List::patterns(reference, [pattern.into()])
     }
 
     /// LIST with several patterns (LIST-EXTENDED); at least one is needed.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, List};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = List::patterns("", ["INBOX", "Drafts", "Sent*"]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 LIST \"\" (INBOX Drafts Sent*)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn patterns<P: Into<String>>(
         reference: impl Into<String>,
         patterns: impl IntoIterator<Item = P>,
@@ -131,12 +179,32 @@ impl List {
     }
 
     /// Selection options (LIST-EXTENDED). `RECURSIVEMATCH` needs `SUBSCRIBED` too.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, List, ListSelect};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = List::new("", "*").select([ListSelect::Subscribed]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 LIST (SUBSCRIBED) \"\" *\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn select(mut self, opts: impl IntoIterator<Item = ListSelect>) -> List {
         self.select = opts.into_iter().collect();
         self
     }
 
     /// Return options (LIST-EXTENDED, LIST-STATUS, SPECIAL-USE, LIST-MYRIGHTS).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, List, ListReturn};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = List::new("", "*").returning([ListReturn::Children, ListReturn::MyRights]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 LIST \"\" * RETURN (CHILDREN MYRIGHTS)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn returning(mut self, opts: impl IntoIterator<Item = ListReturn>) -> List {
         self.returning = opts.into_iter().collect();
         self
@@ -218,6 +286,15 @@ pub struct Lsub {
 
 impl Lsub {
     /// LSUB (imaplib's `lsub(directory, pattern)`; its defaults are `Lsub::new("", "*")`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Lsub};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Lsub::new("", "*").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 LSUB \"\" *\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(reference: impl Into<String>, pattern: impl Into<String>) -> Lsub {
         Lsub {
             reference: reference.into(),

@@ -17,7 +17,8 @@ use super::{is_atom, Command, CommandWriter, EncodeError};
 /// let opts = EncodeOptions::default();
 /// let enc = Create::new("Archive/2024").encode(Tag::from("a1"), opts)?;
 /// assert_eq!(enc.to_bytes(), "a1 CREATE Archive/2024\r\n");
-/// let enc = Create::new("Sent Mail").special_use([MailboxAttr::Sent]).encode(Tag::from("a2"), opts)?;
+/// let cmd = Create::new("Sent Mail").special_use([MailboxAttr::Sent]);
+/// let enc = cmd.encode(Tag::from("a2"), opts)?;
 /// assert_eq!(enc.to_bytes(), "a2 CREATE \"Sent Mail\" (USE (\\Sent))\r\n");
 /// # Ok::<(), imap4_proto::encode::EncodeError>(())
 /// ```
@@ -30,6 +31,16 @@ pub struct Create {
 
 impl Create {
     /// CREATE a mailbox.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Create, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Create::new("Projekte/Übersicht");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 CREATE Projekte/&ANw-bersicht\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(mailbox: impl Into<String>) -> Create {
         Create {
             mailbox: mailbox.into(),
@@ -39,6 +50,16 @@ impl Create {
 
     /// Asks for special-use attributes (RFC 6154, server capability `CREATE-SPECIAL-USE`).
     /// An empty list sends no `USE` parameter.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Create, EncodeOptions};
+    /// use imap4_proto::{MailboxAttr, Tag};
+    ///
+    /// let cmd = Create::new("Archive").special_use([MailboxAttr::Archive]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 CREATE Archive (USE (\\Archive))\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn special_use(mut self, attrs: impl IntoIterator<Item = MailboxAttr>) -> Create {
         self.special_use = attrs.into_iter().collect();
         self
@@ -100,6 +121,18 @@ macro_rules! one_mailbox {
 
         impl $ty {
             #[doc = concat!("`", $name, "` of a mailbox.")]
+            ///
+            /// A name with spaces is quoted; non-ASCII names are sent in modified UTF-7.
+            ///
+            /// ```
+            #[doc = concat!("use imap4_proto::encode::{Command, EncodeOptions, ", stringify!($ty), "};")]
+            /// use imap4_proto::Tag;
+            ///
+            #[doc = concat!("let cmd = ", stringify!($ty), "::new(\"Archiv 2023\");")]
+            /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+            #[doc = concat!("assert_eq!(enc.to_bytes(), \"a1 ", $name, " \\\"Archiv 2023\\\"\\r\\n\");")]
+            /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+            /// ```
             pub fn new(mailbox: impl Into<String>) -> $ty {
                 $ty { mailbox: mailbox.into() }
             }
@@ -145,6 +178,18 @@ pub struct Rename {
 
 impl Rename {
     /// RENAME `from` to `to`.
+    ///
+    /// Renaming `INBOX` moves its messages to the new mailbox and leaves `INBOX` empty.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Rename};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Rename::new("INBOX", "Old Mail");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 RENAME INBOX \"Old Mail\"\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(from: impl Into<String>, to: impl Into<String>) -> Rename {
         Rename {
             from: from.into(),

@@ -6,6 +6,18 @@ use super::fetch::one_or_list;
 use super::{Command, CommandWriter, EncodeError};
 
 /// The `DEPTH` GETMETADATA option (RFC 5464 4.2.2).
+///
+/// Given to [`GetMetadata::depth`].
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions, GetMetadata, MetadataDepth};
+/// use imap4_proto::Tag;
+///
+/// let cmd = GetMetadata::new("INBOX", ["/private"]).depth(MetadataDepth::One);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 GETMETADATA (DEPTH 1) INBOX /private\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MetadataDepth {
     /// `0`: only the named entries (the default).
@@ -48,6 +60,16 @@ pub struct GetMetadata {
 
 impl GetMetadata {
     /// GETMETADATA of these entries (at least one) on `mailbox` (`""`: the server).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, GetMetadata};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = GetMetadata::new("", ["/shared/admin", "/shared/comment"]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 GETMETADATA \"\" (/shared/admin /shared/comment)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new<S: Into<String>>(
         mailbox: impl Into<String>,
         entries: impl IntoIterator<Item = S>,
@@ -61,12 +83,34 @@ impl GetMetadata {
     }
 
     /// `MAXSIZE n`: only values up to `n` bytes.
+    ///
+    /// Larger values are left out; the server reports the size of the largest one it skipped.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, GetMetadata};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = GetMetadata::new("INBOX", ["/private/comment"]).max_size(1024);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 GETMETADATA (MAXSIZE 1024) INBOX /private/comment\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn max_size(mut self, n: u64) -> GetMetadata {
         self.max_size = Some(n);
         self
     }
 
     /// `DEPTH 0|1|infinity`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, GetMetadata, MetadataDepth};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = GetMetadata::new("", ["/shared"]).depth(MetadataDepth::Infinity);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 GETMETADATA (DEPTH infinity) \"\" /shared\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn depth(mut self, depth: MetadataDepth) -> GetMetadata {
         self.depth = Some(depth);
         self
@@ -122,7 +166,10 @@ impl Command for GetMetadata {
 /// use imap4_proto::Tag;
 ///
 /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
-/// let cmd = SetMetadata::new("INBOX", [("/private/comment", Some("My new comment")), ("/shared/x", None)]);
+/// let cmd = SetMetadata::new(
+///     "INBOX",
+///     [("/private/comment", Some("My new comment")), ("/shared/x", None)],
+/// );
 /// assert_eq!(
 ///     cmd.encode(Tag::from("a1"), plus)?.to_bytes(),
 ///     "a1 SETMETADATA INBOX (/private/comment \"My new comment\" /shared/x NIL)\r\n"
@@ -143,6 +190,16 @@ pub struct SetMetadata {
 
 impl SetMetadata {
     /// SETMETADATA of these (entry, value) pairs (at least one) on `mailbox`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, SetMetadata};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = SetMetadata::new("INBOX", [("/private/comment", None::<&str>)]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SETMETADATA INBOX (/private/comment NIL)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new<S: Into<String>, V: AsRef<[u8]>>(
         mailbox: impl Into<String>,
         entries: impl IntoIterator<Item = (S, Option<V>)>,

@@ -125,6 +125,29 @@ pub use self::store::{Store, StoreMode};
 pub use self::thread::{Thread, ThreadAlgorithm};
 
 /// What the server allows, which decides how strings are sent.
+///
+/// Build it from the server's capabilities; `Default` (all false) is the safe choice for an
+/// unknown server. The options only change how strings and literals are written:
+///
+/// ```
+/// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Search};
+/// use imap4_proto::Tag;
+///
+/// let cmd = Search::new(Criteria::subject("Grüße")).charset("UTF-8");
+/// let plain = EncodeOptions::default();
+/// let enc = cmd.encode(Tag::from("a1"), plain)?;
+/// assert_eq!(enc.to_bytes(), "a1 SEARCH CHARSET UTF-8 SUBJECT {7}\r\nGrüße\r\n");
+/// assert!(enc.has_sync_literal());
+///
+/// let plus = EncodeOptions { literal_plus: true, ..plain };
+/// let enc = cmd.encode(Tag::from("a1"), plus)?;
+/// assert_eq!(enc.to_bytes(), "a1 SEARCH CHARSET UTF-8 SUBJECT {7+}\r\nGrüße\r\n");
+///
+/// let utf8 = EncodeOptions { utf8: true, ..plain };
+/// let enc = Search::new(Criteria::subject("Grüße")).encode(Tag::from("a1"), utf8)?;
+/// assert_eq!(enc.to_bytes(), "a1 SEARCH SUBJECT \"Grüße\"\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EncodeOptions {
     /// `LITERAL+` (RFC 7888): every literal may be non-synchronizing.
@@ -139,6 +162,25 @@ pub struct EncodeOptions {
 }
 
 /// A piece of an encoded command.
+///
+/// A driver sends the fragments in order; before a `Literal` with `sync: true` it waits for
+/// the server's `+` continuation request.
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions, Fragment, Login};
+/// use imap4_proto::Tag;
+///
+/// let enc = Login::new("bob", "line\nbreak").encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(
+///     enc.fragments,
+///     [
+///         Fragment::Line("a1 LOGIN bob {10}\r\n".into()),
+///         Fragment::Literal { data: "line\nbreak".into(), sync: true },
+///         Fragment::Line("\r\n".into()),
+///     ]
+/// );
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fragment {
     /// Command text. Ends with CRLF: either the end of the command or a literal header.
@@ -153,6 +195,19 @@ pub enum Fragment {
 }
 
 /// An encoded command: its tag, name and fragments.
+///
+/// Returned by [`Command::encode`].
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions, Fragment, Select};
+/// use imap4_proto::Tag;
+///
+/// let enc = Select::examine("INBOX").encode(Tag::from("a7"), EncodeOptions::default())?;
+/// assert_eq!(enc.tag, Tag::from("a7"));
+/// assert_eq!(enc.name, "EXAMINE");
+/// assert_eq!(enc.fragments, [Fragment::Line("a7 EXAMINE INBOX\r\n".into())]);
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Encoded {
     /// The tag.
@@ -166,6 +221,20 @@ pub struct Encoded {
 impl Encoded {
     /// All bytes of the command, as one buffer (literals inline). Useful when every literal is
     /// non-synchronizing, and for tests.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, SetMetadata};
+    /// use imap4_proto::Tag;
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let cmd = SetMetadata::new("INBOX", [("/private/comment", Some("two\r\nlines"))]);
+    /// let enc = cmd.encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(
+    ///     enc.to_bytes(),
+    ///     "a1 SETMETADATA INBOX (/private/comment {10+}\r\ntwo\r\nlines)\r\n"
+    /// );
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn to_bytes(&self) -> Bytes {
         let mut b = BytesMut::new();
         for f in &self.fragments {
@@ -178,6 +247,17 @@ impl Encoded {
     }
 
     /// Whether any literal must wait for a continuation request.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Append, Command, EncodeOptions};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Append::new("Drafts", "Subject: draft\r\n\r\n");
+    /// assert!(cmd.encode(Tag::from("a1"), EncodeOptions::default())?.has_sync_literal());
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// assert!(!cmd.encode(Tag::from("a1"), plus)?.has_sync_literal());
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn has_sync_literal(&self) -> bool {
         self.fragments
             .iter()
@@ -186,6 +266,23 @@ impl Encoded {
 }
 
 /// The caller asked for something that cannot be sent.
+///
+/// Returned by [`Command::encode`] before anything is sent: a command that fails to encode
+/// never reaches the server.
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeError, EncodeOptions, Fetch, FetchAttr, Store};
+/// use imap4_proto::{Flag, SequenceSet, Tag};
+///
+/// let opts = EncodeOptions::default();
+/// let err = Store::add_flags(1, [Flag::Recent]).encode(Tag::from("a1"), opts).unwrap_err();
+/// assert_eq!(err, EncodeError::FlagNotAllowed { flag: "\\Recent".into() });
+///
+/// let err = Fetch::new(SequenceSet::default(), [FetchAttr::Flags])
+///     .encode(Tag::from("a2"), opts)
+///     .unwrap_err();
+/// assert_eq!(err.to_string(), "empty sequence set: nothing to FETCH");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EncodeError {
@@ -234,6 +331,35 @@ pub enum EncodeError {
 }
 
 /// A command that can be encoded.
+///
+/// Every command type of this module implements it; a new command only needs
+/// [`name`](Self::name) and [`encode_args`](Self::encode_args):
+///
+/// ```
+/// use imap4_proto::encode::{Command, CommandWriter, EncodeError, EncodeOptions};
+/// use imap4_proto::Tag;
+///
+/// #[derive(Debug)]
+/// struct XArchive {
+///     mailbox: String,
+/// }
+///
+/// impl Command for XArchive {
+///     fn name(&self) -> &'static str {
+///         "XARCHIVE"
+///     }
+///     fn encode_args(&self, w: &mut CommandWriter) -> Result<(), EncodeError> {
+///         w.sp();
+///         w.mailbox(&self.mailbox)
+///     }
+/// }
+///
+/// let cmd = XArchive { mailbox: "Sent Items".into() };
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 XARCHIVE \"Sent Items\"\r\n");
+/// assert!(!cmd.uses_sequence_numbers() && !cmd.is_sensitive());
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 pub trait Command: fmt::Debug {
     /// The command name as sent (`"SELECT"`, `"UID FETCH"`).
     fn name(&self) -> &'static str;
@@ -305,15 +431,39 @@ pub enum MessageSet {
 
 impl MessageSet {
     /// `$`, the saved search result (RFC 5182).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Fetch, FetchAttr, MessageSet};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Fetch::new(MessageSet::saved(), [FetchAttr::Flags]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 FETCH $ (FLAGS)\r\n");
+    /// assert!(!cmd.uses_sequence_numbers());
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     #[doc(alias = "$")]
     pub fn saved() -> MessageSet {
         MessageSet::Saved
     }
     /// Whether this is `$`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::MessageSet;
+    /// assert!(MessageSet::saved().is_saved());
+    /// assert!(!MessageSet::from(1..).is_saved());
+    /// ```
     pub fn is_saved(&self) -> bool {
         matches!(self, MessageSet::Saved)
     }
     /// Whether this is an empty explicit set (which cannot be sent).
+    ///
+    /// ```
+    /// use imap4_proto::encode::MessageSet;
+    /// assert!(MessageSet::from(0).is_empty());
+    /// assert!(!MessageSet::from(1..=5).is_empty());
+    /// assert!(!MessageSet::saved().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         matches!(self, MessageSet::Set(s) if s.is_empty())
     }
@@ -368,6 +518,21 @@ impl From<RangeFull> for MessageSet {
 }
 
 /// Writes command arguments, choosing each string's wire form.
+///
+/// [`Command::encode`] creates one, writes the tag and name, and hands it to
+/// [`Command::encode_args`]; a custom command (see [`Command`]) only calls its methods.
+/// It can also be used on its own:
+///
+/// ```
+/// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+///
+/// let mut w = CommandWriter::new(EncodeOptions::default());
+/// w.raw(b"XAPPLEPUSHSERVICE ");
+/// w.list(&["aps-version", "2"], |w, s| w.string("key", s.as_bytes()))?;
+/// let line = "XAPPLEPUSHSERVICE (\"aps-version\" \"2\")\r\n";
+/// assert_eq!(w.finish(), [Fragment::Line(line.into())]);
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug)]
 pub struct CommandWriter {
     buf: BytesMut,
@@ -416,6 +581,14 @@ pub(crate) fn is_atom(b: &[u8]) -> bool {
 
 impl CommandWriter {
     /// A writer for a server with the given options.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions};
+    ///
+    /// let opts = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let w = CommandWriter::new(opts);
+    /// assert!(w.options().literal_plus);
+    /// ```
     pub fn new(opts: EncodeOptions) -> Self {
         CommandWriter {
             buf: BytesMut::with_capacity(64),
@@ -425,27 +598,73 @@ impl CommandWriter {
     }
 
     /// The options in force.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions};
+    /// let w = CommandWriter::new(EncodeOptions::default());
+    /// assert_eq!(w.options(), EncodeOptions::default());
+    /// ```
     pub fn options(&self) -> EncodeOptions {
         self.opts
     }
 
     /// Raw bytes, unchecked (only for fixed syntax written by this crate).
+    ///
+    /// Nothing is checked: never pass caller-supplied data here (see [`text`](Self::text)).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.raw(b"(CONDSTORE)");
+    /// assert_eq!(w.finish(), [Fragment::Line("(CONDSTORE)\r\n".into())]);
+    /// ```
     pub fn raw(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }
 
     /// One space.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.raw(b"A");
+    /// w.sp();
+    /// w.raw(b"B");
+    /// assert_eq!(w.finish(), [Fragment::Line("A B\r\n".into())]);
+    /// ```
     pub fn sp(&mut self) {
         self.buf.put_u8(b' ');
     }
 
     /// A decimal number.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.number(20010715194045007);
+    /// assert_eq!(w.finish(), [Fragment::Line("20010715194045007\r\n".into())]);
+    /// ```
     pub fn number(&mut self, n: u64) {
         let mut tmp = itoa_buf(n);
         self.buf.extend_from_slice(tmp.as_bytes_mut());
     }
 
     /// An atom (keywords, flags, charset names, item names), checked.
+    ///
+    /// `what` names the value in the error.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeError, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.atom("capability", b"QRESYNC")?;
+    /// assert!(matches!(
+    ///     w.atom("capability", b"TWO WORDS"),
+    ///     Err(EncodeError::InvalidAtom { what: "capability", .. })
+    /// ));
+    /// assert_eq!(w.finish(), [Fragment::Line("QRESYNC\r\n".into())]);
+    /// # Ok::<(), EncodeError>(())
+    /// ```
     pub fn atom(&mut self, what: &'static str, a: &[u8]) -> Result<(), EncodeError> {
         // Flags (`\Seen`) and BODY[...] sections use characters beyond ATOM-CHAR; callers pass
         // those through `flag`/`raw`. Here only plain atoms.
@@ -460,6 +679,17 @@ impl CommandWriter {
     }
 
     /// An `astring`: atom when possible, else quoted, else literal.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.astring("user name", b"bob")?;
+    /// w.sp();
+    /// w.astring("user name", b"Bob Smith")?;
+    /// assert_eq!(w.finish(), [Fragment::Line("bob \"Bob Smith\"\r\n".into())]);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn astring(&mut self, what: &'static str, s: &[u8]) -> Result<(), EncodeError> {
         if !s.is_empty() && s.iter().all(|&c| is_astring_char(c)) {
             self.raw(s);
@@ -470,6 +700,22 @@ impl CommandWriter {
     }
 
     /// A `string`: quoted when possible, else literal.
+    ///
+    /// Quoted strings escape `"` and `\`; CR, LF, 8-bit bytes without UTF-8, invalid UTF-8 and
+    /// strings over 1024 bytes go as literals.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.string("value", b"say \"hi\"")?;
+    /// assert_eq!(w.finish(), [Fragment::Line("\"say \\\"hi\\\"\"\r\n".into())]);
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.string("value", b"a\r\nb")?;
+    /// assert_eq!(w.finish()[0], Fragment::Line("{4}\r\n".into()));
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn string(&mut self, what: &'static str, s: &[u8]) -> Result<(), EncodeError> {
         if s.contains(&0) {
             return Err(EncodeError::Nul { what });
@@ -496,6 +742,17 @@ impl CommandWriter {
     }
 
     /// An `nstring`: NIL for `None`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.nstring("ID value", Some(b"imap4"))?;
+    /// w.sp();
+    /// w.nstring("ID value", None)?;
+    /// assert_eq!(w.finish(), [Fragment::Line("\"imap4\" NIL\r\n".into())]);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn nstring(&mut self, what: &'static str, s: Option<&[u8]>) -> Result<(), EncodeError> {
         match s {
             None => {
@@ -508,6 +765,19 @@ impl CommandWriter {
 
     /// A mailbox name: modified UTF-7 unless UTF-8 is enabled; `INBOX` in any case is sent
     /// as `INBOX`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.mailbox("inbox")?;
+    /// w.sp();
+    /// w.mailbox("Entwürfe")?;
+    /// w.sp();
+    /// w.mailbox("Sent Items")?;
+    /// assert_eq!(w.finish(), [Fragment::Line("INBOX Entw&APw-rfe \"Sent Items\"\r\n".into())]);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn mailbox(&mut self, name: &str) -> Result<(), EncodeError> {
         if name.eq_ignore_ascii_case("INBOX") {
             self.raw(b"INBOX");
@@ -523,6 +793,17 @@ impl CommandWriter {
 
     /// A `list-mailbox` pattern (LIST, LSUB): like [`mailbox`](Self::mailbox), but the
     /// wildcards `*` and `%` may stay unquoted, and the name is not case-folded.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.list_mailbox("Archiv/%")?;
+    /// w.sp();
+    /// w.list_mailbox("Entwürfe*")?;
+    /// assert_eq!(w.finish(), [Fragment::Line("Archiv/% Entw&APw-rfe*\r\n".into())]);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn list_mailbox(&mut self, pattern: &str) -> Result<(), EncodeError> {
         let enc;
         let b = if self.opts.utf8 {
@@ -545,6 +826,17 @@ impl CommandWriter {
     /// A flag for STORE or APPEND: a system flag (`\Seen`), a keyword (checked as an atom),
     /// or an extension flag (`\` followed by an atom). `\Recent` and `\*` are refused with
     /// [`EncodeError::FlagNotAllowed`].
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeError, EncodeOptions, Fragment};
+    /// use imap4_proto::Flag;
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.flag(&Flag::Answered)?;
+    /// assert!(matches!(w.flag(&Flag::Recent), Err(EncodeError::FlagNotAllowed { .. })));
+    /// assert_eq!(w.finish(), [Fragment::Line("\\Answered\r\n".into())]);
+    /// # Ok::<(), EncodeError>(())
+    /// ```
     pub fn flag(&mut self, flag: &Flag) -> Result<(), EncodeError> {
         let b = flag_bytes(flag)?;
         self.raw(&b);
@@ -553,11 +845,37 @@ impl CommandWriter {
 
     /// A parenthesised `flag-list` (`(\Seen $Forwarded)`, `()` when empty); see
     /// [`flag`](Self::flag).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    /// use imap4_proto::Flag;
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.flag_list(&[Flag::Seen, Flag::keyword("$Forwarded")])?;
+    /// w.sp();
+    /// w.flag_list(&[])?;
+    /// assert_eq!(w.finish(), [Fragment::Line("(\\Seen $Forwarded) ()\r\n".into())]);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn flag_list(&mut self, flags: &[Flag]) -> Result<(), EncodeError> {
         self.list(flags, |w, f| w.flag(f))
     }
 
     /// A parenthesised list: `(` items separated by spaces `)`.
+    ///
+    /// `item` writes one element.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.list(&[512u64, 1000], |w, n| {
+    ///     w.number(*n);
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(w.finish(), [Fragment::Line("(512 1000)\r\n".into())]);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn list<T>(
         &mut self,
         items: &[T],
@@ -576,6 +894,20 @@ impl CommandWriter {
 
     /// A sequence set in normalized form, or `$`. An empty set is
     /// [`EncodeError::EmptySequenceSet`] naming `command`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeError, EncodeOptions, Fragment, MessageSet};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.sequence_set("FETCH", &MessageSet::from(4..))?;
+    /// let empty = MessageSet::from(0);
+    /// assert_eq!(
+    ///     w.sequence_set("FETCH", &empty),
+    ///     Err(EncodeError::EmptySequenceSet { command: "FETCH" })
+    /// );
+    /// assert_eq!(w.finish(), [Fragment::Line("4:*\r\n".into())]);
+    /// # Ok::<(), EncodeError>(())
+    /// ```
     pub fn sequence_set(
         &mut self,
         command: &'static str,
@@ -593,6 +925,16 @@ impl CommandWriter {
 
     /// A quoted `date-time` (`"17-Jul-1996 02:44:25 -0700"`); an out-of-range date is
     /// [`EncodeError::Invalid`] naming `command`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    /// use imap4_proto::InternalDate;
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.date_time("APPEND", &InternalDate::new(1996, 7, 17, 2, 44, 25, -420)?)?;
+    /// assert_eq!(w.finish(), [Fragment::Line("\"17-Jul-1996 02:44:25 -0700\"\r\n".into())]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn date_time(
         &mut self,
         command: &'static str,
@@ -608,6 +950,16 @@ impl CommandWriter {
 
     /// Text written as is, checked only for CR, LF and NUL (which could end or corrupt the
     /// command line): for raw escape hatches.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeError, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.text("raw item", b"X-CUSTOM (a b)")?;
+    /// assert!(w.text("raw item", b"x\r\nA2 LOGOUT").is_err());
+    /// assert_eq!(w.finish(), [Fragment::Line("X-CUSTOM (a b)\r\n".into())]);
+    /// # Ok::<(), EncodeError>(())
+    /// ```
     pub fn text(&mut self, what: &'static str, b: &[u8]) -> Result<(), EncodeError> {
         if b.contains(&0) {
             return Err(EncodeError::Nul { what });
@@ -637,11 +989,42 @@ impl CommandWriter {
     }
 
     /// A literal (`{n}`, `{n+}`, or `~{n}` when `binary`), split into fragments.
+    ///
+    /// The literal is synchronizing unless LITERAL+ (or LITERAL- for at most 4096 bytes) is in
+    /// the options.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    ///
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.literal(b"hello", false);
+    /// assert_eq!(
+    ///     w.finish(),
+    ///     [
+    ///         Fragment::Line("{5}\r\n".into()),
+    ///         Fragment::Literal { data: "hello".into(), sync: true },
+    ///         Fragment::Line("\r\n".into()),
+    ///     ]
+    /// );
+    /// ```
     pub fn literal(&mut self, data: &[u8], binary: bool) {
         self.literal_bytes(Bytes::copy_from_slice(data), binary);
     }
 
     /// Like [`literal`](Self::literal) but takes ownership of the data (no copy).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    /// use imap4_proto::Bytes;
+    ///
+    /// let opts = EncodeOptions { literal_minus: true, ..Default::default() };
+    /// let mut w = CommandWriter::new(opts);
+    /// w.literal_bytes(Bytes::from_static(b"\0\x01"), true);
+    /// assert_eq!(w.finish()[..2], [
+    ///     Fragment::Line("~{2+}\r\n".into()),
+    ///     Fragment::Literal { data: Bytes::from_static(b"\0\x01"), sync: false },
+    /// ]);
+    /// ```
     pub fn literal_bytes(&mut self, data: Bytes, binary: bool) {
         let n = data.len() as u64;
         let nonsync = self.opts.literal_plus || (self.opts.literal_minus && data.len() <= 4096);
@@ -663,6 +1046,13 @@ impl CommandWriter {
     }
 
     /// Ends the command with CRLF and returns its fragments.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{CommandWriter, EncodeOptions, Fragment};
+    /// let mut w = CommandWriter::new(EncodeOptions::default());
+    /// w.raw(b"a1 NOOP");
+    /// assert_eq!(w.finish(), vec![Fragment::Line("a1 NOOP\r\n".into())]);
+    /// ```
     pub fn finish(mut self) -> Vec<Fragment> {
         self.raw(b"\r\n");
         let line = self.buf.split().freeze();

@@ -4,6 +4,18 @@ use super::raw::{write_raw_args, RawArg};
 use super::{Command, CommandWriter, EncodeError, FetchAttr};
 
 /// Which mailboxes a NOTIFY event group watches (RFC 5465 6).
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions};
+/// use imap4_proto::encode::{MailboxFilter, Notify, NotifyEvent, NotifyGroup};
+/// use imap4_proto::Tag;
+///
+/// let watched = MailboxFilter::Mailboxes(vec!["INBOX".into(), "Lists/rust".into()]);
+/// let cmd = Notify::set([NotifyGroup::new(watched, [NotifyEvent::MailboxName])]);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 NOTIFY SET (mailboxes (INBOX Lists/rust) (MailboxName))\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MailboxFilter {
@@ -33,6 +45,30 @@ impl MailboxFilter {
 }
 
 /// A NOTIFY event (RFC 5465 5).
+///
+/// `MessageNew` and `MessageExpunge` must come together, and `FlagChange` needs both;
+/// otherwise encoding fails.
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions};
+/// use imap4_proto::encode::{MailboxFilter, Notify, NotifyEvent, NotifyGroup};
+/// use imap4_proto::Tag;
+///
+/// let events = [
+///     NotifyEvent::MessageNew(vec![]),
+///     NotifyEvent::MessageExpunge,
+///     NotifyEvent::FlagChange,
+/// ];
+/// let cmd = Notify::set([NotifyGroup::new(MailboxFilter::Inboxes, events)]);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(
+///     enc.to_bytes(),
+///     "a1 NOTIFY SET (inboxes (MessageNew MessageExpunge FlagChange))\r\n"
+/// );
+/// let bad = Notify::set([NotifyGroup::new(MailboxFilter::Inboxes, [NotifyEvent::FlagChange])]);
+/// assert!(bad.encode(Tag::from("a2"), EncodeOptions::default()).is_err());
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotifyEvent {
@@ -58,6 +94,17 @@ pub enum NotifyEvent {
 }
 
 /// One `(filter events)` group of NOTIFY SET; no events means `NONE`.
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions};
+/// use imap4_proto::encode::{MailboxFilter, Notify, NotifyEvent, NotifyGroup};
+/// use imap4_proto::Tag;
+///
+/// let group = NotifyGroup::new(MailboxFilter::Subscribed, [NotifyEvent::SubscriptionChange]);
+/// let enc = Notify::set([group]).encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 NOTIFY SET (subscribed (SubscriptionChange))\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotifyGroup {
     filter: MailboxFilter,
@@ -66,6 +113,16 @@ pub struct NotifyGroup {
 
 impl NotifyGroup {
     /// Events for the mailboxes of `filter` (an empty list sends `NONE`: no events).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, MailboxFilter, Notify, NotifyGroup};
+    /// use imap4_proto::Tag;
+    ///
+    /// let quiet = NotifyGroup::new(MailboxFilter::Personal, []);
+    /// let enc = Notify::set([quiet]).encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 NOTIFY SET (personal NONE)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(
         filter: MailboxFilter,
         events: impl IntoIterator<Item = NotifyEvent>,
@@ -161,7 +218,8 @@ enum Kind {
 /// `NOTIFY NONE` or `NOTIFY SET [STATUS] (filter events) ...` (RFC 5465), or a raw form.
 ///
 /// ```
-/// use imap4_proto::encode::{Command, EncodeOptions, FetchAttr, MailboxFilter, Notify, NotifyEvent, NotifyGroup};
+/// use imap4_proto::encode::{Command, EncodeOptions, FetchAttr};
+/// use imap4_proto::encode::{MailboxFilter, Notify, NotifyEvent, NotifyGroup};
 /// use imap4_proto::Tag;
 ///
 /// let opts = EncodeOptions::default();
@@ -193,11 +251,41 @@ pub struct Notify {
 
 impl Notify {
     /// `NOTIFY NONE`: no notifications.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Notify};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Notify::none().encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 NOTIFY NONE\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn none() -> Notify {
         Notify { kind: Kind::None }
     }
 
     /// `NOTIFY SET groups` (at least one group).
+    ///
+    /// At most one group may use a `selected` filter.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions};
+    /// use imap4_proto::encode::{MailboxFilter, Notify, NotifyEvent, NotifyGroup};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Notify::set([
+    ///     NotifyGroup::new(MailboxFilter::SelectedDelayed, [
+    ///         NotifyEvent::MessageNew(vec![]),
+    ///         NotifyEvent::MessageExpunge,
+    ///     ]),
+    /// ]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(
+    ///     enc.to_bytes(),
+    ///     "a1 NOTIFY SET (selected-delayed (MessageNew MessageExpunge))\r\n"
+    /// );
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn set(groups: impl IntoIterator<Item = NotifyGroup>) -> Notify {
         Notify {
             kind: Kind::Set {
@@ -208,6 +296,18 @@ impl Notify {
     }
 
     /// `STATUS`: send the current STATUS of the watched mailboxes now (SET only).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions};
+    /// use imap4_proto::encode::{MailboxFilter, Notify, NotifyEvent, NotifyGroup};
+    /// use imap4_proto::Tag;
+    ///
+    /// let group = NotifyGroup::new(MailboxFilter::Inboxes, [NotifyEvent::MailboxName]);
+    /// let cmd = Notify::set([group]).status(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 NOTIFY SET STATUS (inboxes (MailboxName))\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn status(mut self, yes: bool) -> Notify {
         if let Kind::Set { status, .. } = &mut self.kind {
             *status = yes;
@@ -216,6 +316,17 @@ impl Notify {
     }
 
     /// `NOTIFY` followed by raw arguments (for forms this type does not model).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Notify, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let groups = RawArg::raw("(personal (MessageNew MessageExpunge))");
+    /// let cmd = Notify::raw([RawArg::atom("SET"), groups]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 NOTIFY SET (personal (MessageNew MessageExpunge))\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn raw(args: impl IntoIterator<Item = RawArg>) -> Notify {
         Notify {
             kind: Kind::Raw(args.into_iter().collect()),

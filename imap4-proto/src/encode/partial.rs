@@ -13,7 +13,8 @@ use super::{Command, CommandWriter, EncodeError, FetchAttr};
 /// use imap4_proto::encode::{Command, EncodeOptions, FetchAttr, Partial};
 /// use imap4_proto::Tag;
 ///
-/// let enc = Partial::new(4, FetchAttr::Rfc822, 1, 1024).encode(Tag::from("A005"), EncodeOptions::default())?;
+/// let cmd = Partial::new(4, FetchAttr::Rfc822, 1, 1024);
+/// let enc = cmd.encode(Tag::from("A005"), EncodeOptions::default())?;
 /// assert_eq!(enc.to_bytes(), "A005 PARTIAL 4 RFC822 1 1024\r\n");
 /// # Ok::<(), imap4_proto::encode::EncodeError>(())
 /// ```
@@ -28,6 +29,16 @@ pub struct Partial {
 
 impl Partial {
     /// PARTIAL of message `message`: `length` octets of `item` from octet `start` (1-based).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, FetchAttr, Partial};
+    /// use imap4_proto::{Section, Tag};
+    ///
+    /// let cmd = Partial::new(7, FetchAttr::body_peek(Section::text()), 1, 512);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 PARTIAL 7 BODY.PEEK[TEXT] 1 512\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(message: u32, item: FetchAttr, start: u32, length: u32) -> Partial {
         Partial {
             message,

@@ -20,6 +20,15 @@ pub struct GetQuota {
 
 impl GetQuota {
     /// GETQUOTA of a quota root (an astring, often `""` or `user/bob`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, GetQuota};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = GetQuota::new("user/bob").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 GETQUOTA user/bob\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(root: impl Into<String>) -> GetQuota {
         GetQuota { root: root.into() }
     }
@@ -53,6 +62,16 @@ pub struct GetQuotaRoot {
 
 impl GetQuotaRoot {
     /// GETQUOTAROOT of a mailbox.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, GetQuotaRoot};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = GetQuotaRoot::new("Sent Items");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 GETQUOTAROOT \"Sent Items\"\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(mailbox: impl Into<String>) -> GetQuotaRoot {
         GetQuotaRoot {
             mailbox: mailbox.into(),
@@ -92,6 +111,19 @@ pub struct SetQuota {
 
 impl SetQuota {
     /// SETQUOTA of a quota root with (resource, limit) pairs.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, SetQuota};
+    /// use imap4_proto::Tag;
+    ///
+    /// let opts = EncodeOptions::default();
+    /// let enc = SetQuota::new("", [("STORAGE", 1_048_576)]).encode(Tag::from("a1"), opts)?;
+    /// assert_eq!(enc.to_bytes(), "a1 SETQUOTA \"\" (STORAGE 1048576)\r\n");
+    /// let no_limits: [(&str, u64); 0] = [];
+    /// let enc = SetQuota::new("user/bob", no_limits).encode(Tag::from("a2"), opts)?;
+    /// assert_eq!(enc.to_bytes(), "a2 SETQUOTA user/bob ()\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new<S: Into<String>>(
         root: impl Into<String>,
         limits: impl IntoIterator<Item = (S, u64)>,

@@ -9,6 +9,19 @@ use bytes::Bytes;
 use super::{is_atom, Command, CommandWriter, EncodeError};
 
 /// One argument of a [`Raw`] command (or of [`Notify::raw`](super::Notify::raw)).
+///
+/// Build them with the constructor functions; each argument is checked when the command is
+/// encoded, so caller data can never break the command line.
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+/// use imap4_proto::Tag;
+///
+/// let cmd = Raw::new("XLIST").args([RawArg::string(""), RawArg::raw("*")]);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 XLIST \"\" *\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RawArg {
@@ -36,42 +49,151 @@ pub enum RawArg {
 
 impl RawArg {
     /// An atom.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("X-CMD").arg(RawArg::atom("FOO"));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 X-CMD FOO\r\n");
+    /// let bad = Raw::new("X-CMD").arg(RawArg::atom("two words"));
+    /// assert!(bad.encode(Tag::from("a2"), EncodeOptions::default()).is_err());
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn atom(a: impl Into<String>) -> RawArg {
         RawArg::Atom(a.into())
     }
     /// An astring.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("X-CMD").args([RawArg::astring("bob"), RawArg::astring("Bob Smith")]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 X-CMD bob \"Bob Smith\"\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn astring(s: impl AsRef<[u8]>) -> RawArg {
         RawArg::AString(Bytes::copy_from_slice(s.as_ref()))
     }
     /// A string.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("X-CMD").arg(RawArg::string("bob"));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 X-CMD \"bob\"\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn string(s: impl AsRef<[u8]>) -> RawArg {
         RawArg::String(Bytes::copy_from_slice(s.as_ref()))
     }
     /// `NIL`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("ID").arg(RawArg::nil());
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 ID NIL\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn nil() -> RawArg {
         RawArg::NString(None)
     }
     /// A literal.
+    ///
+    /// Synchronizing unless the server has LITERAL+ (or LITERAL-, up to 4096 bytes).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let enc = Raw::new("X-CMD").arg(RawArg::literal("hello")).encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), "a1 X-CMD {5+}\r\nhello\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn literal(data: impl Into<Bytes>) -> RawArg {
         RawArg::Literal(data.into())
     }
     /// A literal8.
+    ///
+    /// May hold NUL; the server needs `BINARY`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+    /// let cmd = Raw::new("X-CMD").arg(RawArg::literal8(&b"\0\x01"[..]));
+    /// let enc = cmd.encode(Tag::from("a1"), plus)?;
+    /// assert_eq!(enc.to_bytes(), &b"a1 X-CMD ~{2+}\r\n\0\x01\r\n"[..]);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn literal8(data: impl Into<Bytes>) -> RawArg {
         RawArg::Literal8(data.into())
     }
     /// A mailbox name.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("X-CMD").args([RawArg::mailbox("inbox"), RawArg::mailbox("Entwürfe")]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 X-CMD INBOX Entw&APw-rfe\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn mailbox(name: impl Into<String>) -> RawArg {
         RawArg::Mailbox(name.into())
     }
     /// A number.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("X-CMD").arg(RawArg::number(4096));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 X-CMD 4096\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn number(n: u64) -> RawArg {
         RawArg::Number(n)
     }
     /// A parenthesised list.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("X-CMD").arg(RawArg::list([RawArg::atom("A"), RawArg::number(1)]));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 X-CMD (A 1)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn list(items: impl IntoIterator<Item = RawArg>) -> RawArg {
         RawArg::List(items.into_iter().collect())
     }
     /// Unchecked text (CR, LF and NUL are still refused).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let opts = EncodeOptions::default();
+    /// let enc = Raw::new("X-CMD").arg(RawArg::raw("BODY[1.MIME]")).encode(Tag::from("a1"), opts)?;
+    /// assert_eq!(enc.to_bytes(), "a1 X-CMD BODY[1.MIME]\r\n");
+    /// let injected = Raw::new("X-CMD").arg(RawArg::raw("x\r\nA2 LOGOUT"));
+    /// assert!(injected.encode(Tag::from("a2"), opts).is_err());
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn raw(text: impl Into<String>) -> RawArg {
         RawArg::Raw(text.into())
     }
@@ -185,6 +307,17 @@ pub struct Raw {
 
 impl Raw {
     /// A command named `name` (upper-cased), without arguments yet.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("uid expunge");
+    /// assert_eq!(cmd.name(), "UID EXPUNGE");
+    /// let enc = Raw::new("xnoop").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 XNOOP\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(name: impl AsRef<str>) -> Raw {
         let upper = name.as_ref().to_ascii_uppercase();
         Raw {
@@ -196,12 +329,36 @@ impl Raw {
     }
 
     /// Adds an argument.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("GETQUOTAROOT").arg(RawArg::mailbox("INBOX"));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 GETQUOTAROOT INBOX\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn arg(mut self, arg: RawArg) -> Raw {
         self.args.push(arg);
         self
     }
 
     /// Adds arguments.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Raw, RawArg};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Raw::new("SETACL").args([
+    ///     RawArg::mailbox("INBOX"),
+    ///     RawArg::astring("fred"),
+    ///     RawArg::astring("lrs"),
+    /// ]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SETACL INBOX fred lrs\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn args(mut self, args: impl IntoIterator<Item = RawArg>) -> Raw {
         self.args.extend(args);
         self
@@ -209,6 +366,13 @@ impl Raw {
 
     /// Declares that the command refers to messages by sequence number (default false),
     /// so that it is not pipelined where EXPUNGE could renumber them.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Raw, RawArg};
+    ///
+    /// let cmd = Raw::new("XFETCHSUMMARY").arg(RawArg::raw("1:10")).sequence_numbers(true);
+    /// assert!(cmd.uses_sequence_numbers());
+    /// ```
     pub fn sequence_numbers(mut self, yes: bool) -> Raw {
         self.uses_seq = yes;
         self
@@ -216,6 +380,16 @@ impl Raw {
 
     /// Declares that the command carries credentials (default false): see
     /// [`Command::is_sensitive`]. `Debug` then hides the arguments.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Raw, RawArg};
+    ///
+    /// let cmd = Raw::new("XLOGIN")
+    ///     .args([RawArg::astring("bob"), RawArg::string("hunter2")])
+    ///     .sensitive(true);
+    /// assert!(cmd.is_sensitive());
+    /// assert!(!format!("{cmd:?}").contains("hunter2"));
+    /// ```
     pub fn sensitive(mut self, yes: bool) -> Raw {
         self.sensitive = yes;
         self

@@ -36,20 +36,48 @@ pub struct SearchDate {
 
 impl SearchDate {
     /// A date (year 0-9999, month 1-12, a day that exists in that month).
+    ///
+    /// An impossible date (`2023-02-29`, month 13) is a [`DateError`].
+    ///
+    /// ```
+    /// use imap4_proto::encode::SearchDate;
+    ///
+    /// assert_eq!(SearchDate::new(2024, 2, 29)?.to_string(), "29-Feb-2024");
+    /// assert!(SearchDate::new(2024, 13, 1).is_err());
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn new(year: u16, month: u8, day: u8) -> Result<SearchDate, DateError> {
         InternalDate::new(year, month, day, 0, 0, 0, 0)?;
         Ok(SearchDate { year, month, day })
     }
 
     /// The year.
+    ///
+    /// ```
+    /// use imap4_proto::encode::SearchDate;
+    /// assert_eq!(SearchDate::new(1994, 2, 1)?.year(), 1994);
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn year(&self) -> u16 {
         self.year
     }
     /// The month, 1-12.
+    ///
+    /// ```
+    /// use imap4_proto::encode::SearchDate;
+    /// assert_eq!(SearchDate::new(1994, 2, 1)?.month(), 2);
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn month(&self) -> u8 {
         self.month
     }
     /// The day of the month.
+    ///
+    /// ```
+    /// use imap4_proto::encode::SearchDate;
+    /// assert_eq!(SearchDate::new(1994, 2, 1)?.day(), 1);
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn day(&self) -> u8 {
         self.day
     }
@@ -78,6 +106,16 @@ impl fmt::Display for SearchDate {
 }
 
 /// The entry type of a `MODSEQ` search with an entry name (RFC 7162 3.1.5).
+///
+/// Used with [`Criteria::modseq_flag`].
+///
+/// ```
+/// use imap4_proto::encode::{Criteria, ModSeqEntryType};
+/// use imap4_proto::Flag;
+///
+/// let c = Criteria::modseq_flag(Flag::keyword("$Junk"), ModSeqEntryType::Private, 620162338);
+/// assert_eq!(c.to_string(), "MODSEQ \"/flags/$Junk\" priv 620162338");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ModSeqEntryType {
     /// `priv`: the private (per-user) flag.
@@ -230,161 +268,456 @@ fn b(s: impl AsRef<[u8]>) -> Bytes {
 
 impl Criteria {
     /// `ALL`
+    ///
+    /// Every message in the mailbox.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::all().to_string(), "ALL");
+    /// ```
     pub fn all() -> Criteria {
         Criteria::All
     }
     /// `ANSWERED`
+    ///
+    /// Messages with the `\Answered` flag.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::answered().to_string(), "ANSWERED");
+    /// ```
     pub fn answered() -> Criteria {
         Criteria::Answered
     }
     /// `DELETED`
+    ///
+    /// Messages with the `\Deleted` flag (marked for expunge).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::deleted().to_string(), "DELETED");
+    /// ```
     pub fn deleted() -> Criteria {
         Criteria::Deleted
     }
     /// `DRAFT`
+    ///
+    /// Messages with the `\Draft` flag.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::draft().to_string(), "DRAFT");
+    /// ```
     pub fn draft() -> Criteria {
         Criteria::Draft
     }
     /// `FLAGGED`
+    ///
+    /// Messages with the `\Flagged` flag.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::flagged().to_string(), "FLAGGED");
+    /// ```
     pub fn flagged() -> Criteria {
         Criteria::Flagged
     }
     /// `NEW` (IMAP4rev1): recent and unseen.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::new_messages().to_string(), "NEW");
+    /// ```
     #[doc(alias = "NEW")]
     pub fn new_messages() -> Criteria {
         Criteria::New
     }
     /// `OLD` (IMAP4rev1)
+    ///
+    /// Messages without the `\Recent` flag (removed in IMAP4rev2).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::old().to_string(), "OLD");
+    /// ```
     pub fn old() -> Criteria {
         Criteria::Old
     }
     /// `RECENT` (IMAP4rev1)
+    ///
+    /// Messages with the `\Recent` flag (removed in IMAP4rev2).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::recent().to_string(), "RECENT");
+    /// ```
     pub fn recent() -> Criteria {
         Criteria::Recent
     }
     /// `SEEN`
+    ///
+    /// Messages with the `\Seen` flag (read).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::seen().to_string(), "SEEN");
+    /// ```
     pub fn seen() -> Criteria {
         Criteria::Seen
     }
     /// `UNANSWERED`
+    ///
+    /// Messages without the `\Answered` flag.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::unanswered().to_string(), "UNANSWERED");
+    /// ```
     pub fn unanswered() -> Criteria {
         Criteria::Unanswered
     }
     /// `UNDELETED`
+    ///
+    /// Messages without the `\Deleted` flag.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::undeleted().to_string(), "UNDELETED");
+    /// ```
     pub fn undeleted() -> Criteria {
         Criteria::Undeleted
     }
     /// `UNDRAFT`
+    ///
+    /// Messages without the `\Draft` flag.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::undraft().to_string(), "UNDRAFT");
+    /// ```
     pub fn undraft() -> Criteria {
         Criteria::Undraft
     }
     /// `UNFLAGGED`
+    ///
+    /// Messages without the `\Flagged` flag.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::unflagged().to_string(), "UNFLAGGED");
+    /// ```
     pub fn unflagged() -> Criteria {
         Criteria::Unflagged
     }
     /// `UNSEEN`
+    ///
+    /// Messages without the `\Seen` flag (unread).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::unseen().to_string(), "UNSEEN");
+    /// ```
     pub fn unseen() -> Criteria {
         Criteria::Unseen
     }
     /// `BCC string`
+    ///
+    /// Messages whose `Bcc` header contains `s` (substring, case-insensitive).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::bcc("archive@example.org").to_string(), "BCC archive@example.org");
+    /// ```
     pub fn bcc(s: impl AsRef<[u8]>) -> Criteria {
         Criteria::Bcc(b(s))
     }
     /// `BODY string`
+    ///
+    /// Messages whose body (not the header) contains `s`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::body("invoice 2024").to_string(), "BODY \"invoice 2024\"");
+    /// ```
     pub fn body(s: impl AsRef<[u8]>) -> Criteria {
         Criteria::Body(b(s))
     }
     /// `CC string`
+    ///
+    /// Messages whose `Cc` header contains `s`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::cc("alice").to_string(), "CC alice");
+    /// ```
     pub fn cc(s: impl AsRef<[u8]>) -> Criteria {
         Criteria::Cc(b(s))
     }
     /// `FROM string`
+    ///
+    /// Messages whose `From` header contains `s`; a string with spaces is quoted.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::from("bob@example.com").to_string(), "FROM bob@example.com");
+    /// assert_eq!(Criteria::from("Bob Smith").to_string(), "FROM \"Bob Smith\"");
+    /// ```
     #[allow(clippy::should_implement_trait)]
     pub fn from(s: impl AsRef<[u8]>) -> Criteria {
         Criteria::From(b(s))
     }
     /// `SUBJECT string`
+    ///
+    /// Messages whose `Subject` header contains `s`. Non-ASCII text becomes a literal (send it
+    /// with [`Search::charset`]`("UTF-8")`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::subject("Re: lunch").to_string(), "SUBJECT \"Re: lunch\"");
+    /// assert_eq!(Criteria::subject("Grüße").to_string(), "SUBJECT {7}\r\nGrüße");
+    /// ```
     pub fn subject(s: impl AsRef<[u8]>) -> Criteria {
         Criteria::Subject(b(s))
     }
     /// `TEXT string` (header and body)
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::text("unsubscribe").to_string(), "TEXT unsubscribe");
+    /// ```
     pub fn text(s: impl AsRef<[u8]>) -> Criteria {
         Criteria::Text(b(s))
     }
     /// `TO string`
+    ///
+    /// Messages whose `To` header contains `s`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::to("team@example.com").to_string(), "TO team@example.com");
+    /// ```
     pub fn to(s: impl AsRef<[u8]>) -> Criteria {
         Criteria::To(b(s))
     }
     /// `HEADER field-name string` (an empty string matches every message with the field).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::header("List-Id", "rust-users");
+    /// assert_eq!(c.to_string(), "HEADER List-Id rust-users");
+    /// assert_eq!(Criteria::header("X-Spam-Flag", "").to_string(), "HEADER X-Spam-Flag \"\"");
+    /// ```
     pub fn header(field: impl AsRef<[u8]>, s: impl AsRef<[u8]>) -> Criteria {
         Criteria::Header(b(field), b(s))
     }
     /// `KEYWORD keyword`
+    ///
+    /// Messages with this keyword flag. The keyword must be an atom; anything else fails when
+    /// the command is encoded.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::keyword("$Forwarded").to_string(), "KEYWORD $Forwarded");
+    /// ```
     pub fn keyword(k: impl AsRef<[u8]>) -> Criteria {
         Criteria::Keyword(b(k))
     }
     /// `UNKEYWORD keyword`
+    ///
+    /// Messages without this keyword flag (an atom).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::unkeyword("$Junk").to_string(), "UNKEYWORD $Junk");
+    /// ```
     pub fn unkeyword(k: impl AsRef<[u8]>) -> Criteria {
         Criteria::Unkeyword(b(k))
     }
     /// `BEFORE date`
+    ///
+    /// Messages whose internal date (arrival) is earlier than `d`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, SearchDate};
+    /// assert_eq!(Criteria::before(SearchDate::new(2024, 1, 1)?).to_string(), "BEFORE 1-Jan-2024");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn before(d: impl Into<SearchDate>) -> Criteria {
         Criteria::Before(d.into())
     }
     /// `ON date`
+    ///
+    /// Messages whose internal date is `d`. An [`InternalDate`] converts to its calendar day.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// use imap4_proto::InternalDate;
+    ///
+    /// let arrived = InternalDate::new(2024, 7, 17, 2, 44, 25, -420)?;
+    /// assert_eq!(Criteria::on(arrived).to_string(), "ON 17-Jul-2024");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn on(d: impl Into<SearchDate>) -> Criteria {
         Criteria::On(d.into())
     }
     /// `SINCE date`
+    ///
+    /// Messages whose internal date is `d` or later.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, SearchDate};
+    /// assert_eq!(Criteria::since(SearchDate::new(2024, 3, 5)?).to_string(), "SINCE 5-Mar-2024");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn since(d: impl Into<SearchDate>) -> Criteria {
         Criteria::Since(d.into())
     }
     /// `SENTBEFORE date`
+    ///
+    /// Messages whose `Date` header is earlier than `d`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, SearchDate};
+    /// let c = Criteria::sent_before(SearchDate::new(2023, 12, 31)?);
+    /// assert_eq!(c.to_string(), "SENTBEFORE 31-Dec-2023");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn sent_before(d: impl Into<SearchDate>) -> Criteria {
         Criteria::SentBefore(d.into())
     }
     /// `SENTON date`
+    ///
+    /// Messages whose `Date` header is `d`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, SearchDate};
+    /// let c = Criteria::sent_on(SearchDate::new(2024, 5, 9)?);
+    /// assert_eq!(c.to_string(), "SENTON 9-May-2024");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn sent_on(d: impl Into<SearchDate>) -> Criteria {
         Criteria::SentOn(d.into())
     }
     /// `SENTSINCE date`
+    ///
+    /// Messages whose `Date` header is `d` or later.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, SearchDate};
+    /// let c = Criteria::sent_since(SearchDate::new(2024, 10, 1)?);
+    /// assert_eq!(c.to_string(), "SENTSINCE 1-Oct-2024");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn sent_since(d: impl Into<SearchDate>) -> Criteria {
         Criteria::SentSince(d.into())
     }
     /// `LARGER n`
+    ///
+    /// Messages larger than `n` octets (RFC822.SIZE).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::larger(10_000_000).to_string(), "LARGER 10000000");
+    /// ```
     pub fn larger(n: u64) -> Criteria {
         Criteria::Larger(n)
     }
     /// `SMALLER n`
+    ///
+    /// Messages smaller than `n` octets.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::smaller(4096).to_string(), "SMALLER 4096");
+    /// ```
     pub fn smaller(n: u64) -> Criteria {
         Criteria::Smaller(n)
     }
     /// `UID set`
+    ///
+    /// Messages with these UIDs (anything that converts to a [`MessageSet`]).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::uid(4000..).to_string(), "UID 4000:*");
+    /// assert_eq!(Criteria::uid(17).to_string(), "UID 17");
+    /// ```
     pub fn uid(set: impl Into<MessageSet>) -> Criteria {
         Criteria::Uid(set.into())
     }
     /// A set of message sequence numbers.
+    ///
+    /// Written bare, as the grammar wants. It makes even a UID SEARCH
+    /// [use sequence numbers](super::Command::uses_sequence_numbers).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::and([Criteria::seq(1..=10), Criteria::unseen()]);
+    /// assert_eq!(c.to_string(), "1:10 UNSEEN");
+    /// ```
     pub fn seq(set: impl Into<MessageSet>) -> Criteria {
         Criteria::Seq(set.into())
     }
     /// `$`: the messages of the saved search result (RFC 5182 SEARCHRES).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::and([Criteria::saved(), Criteria::flagged()]);
+    /// assert_eq!(c.to_string(), "$ FLAGGED");
+    /// ```
     pub fn saved() -> Criteria {
         Criteria::Seq(MessageSet::Saved)
     }
     /// `NOT key`
+    ///
+    /// Messages that do not match `c`; several keys are parenthesised.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::not(Criteria::seen()).to_string(), "NOT SEEN");
+    /// let c = Criteria::not(Criteria::and([Criteria::from("bob"), Criteria::flagged()]));
+    /// assert_eq!(c.to_string(), "NOT (FROM bob FLAGGED)");
+    /// ```
     #[allow(clippy::should_implement_trait)]
     pub fn not(c: Criteria) -> Criteria {
         Criteria::Not(Box::new(c))
     }
     /// `OR a b`
+    ///
+    /// Messages that match `a`, `b` or both. For more than two keys, see [`any`](Self::any).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::or(Criteria::from("alice"), Criteria::to("alice"));
+    /// assert_eq!(c.to_string(), "OR FROM alice TO alice");
+    /// ```
     pub fn or(a: Criteria, b: Criteria) -> Criteria {
         Criteria::Or(Box::new(a), Box::new(b))
     }
     /// All of the keys. An empty list is `ALL`.
+    ///
+    /// At the top level the keys are just listed (IMAP ANDs them); nested inside another key
+    /// they are parenthesised.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::and([Criteria::unseen(), Criteria::larger(1_000_000)]);
+    /// assert_eq!(c.to_string(), "UNSEEN LARGER 1000000");
+    /// let c = Criteria::or(c, Criteria::flagged());
+    /// assert_eq!(c.to_string(), "OR (UNSEEN LARGER 1000000) FLAGGED");
+    /// assert_eq!(Criteria::and([]).to_string(), "ALL");
+    /// ```
     pub fn and(keys: impl IntoIterator<Item = Criteria>) -> Criteria {
         Criteria::And(keys.into_iter().collect())
     }
     /// Any of the keys: nested `OR`s. An empty list matches nothing (`NOT ALL`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::any(["alice", "bob", "carol"].map(Criteria::from));
+    /// assert_eq!(c.to_string(), "OR FROM alice OR FROM bob FROM carol");
+    /// assert_eq!(Criteria::any([]).to_string(), "NOT ALL");
+    /// ```
     pub fn any(keys: impl IntoIterator<Item = Criteria>) -> Criteria {
         let mut keys: Vec<Criteria> = keys.into_iter().collect();
         let Some(mut acc) = keys.pop() else {
@@ -396,6 +729,13 @@ impl Criteria {
         acc
     }
     /// `MODSEQ n` (RFC 7162): messages changed at mod-sequence `n` or later.
+    ///
+    /// Needs CONDSTORE; the mod-sequence must be at most 2^63-1.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::modseq(20010715194045007).to_string(), "MODSEQ 20010715194045007");
+    /// ```
     pub fn modseq(n: u64) -> Criteria {
         Criteria::ModSeq {
             entry: None,
@@ -403,6 +743,14 @@ impl Criteria {
         }
     }
     /// `MODSEQ "/flags/flag" type n` (RFC 7162): restricted to changes of one flag.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, ModSeqEntryType};
+    /// use imap4_proto::Flag;
+    ///
+    /// let c = Criteria::modseq_flag(Flag::Draft, ModSeqEntryType::All, 20070202121212);
+    /// assert_eq!(c.to_string(), "MODSEQ \"/flags/\\\\Draft\" all 20070202121212");
+    /// ```
     pub fn modseq_flag(flag: Flag, kind: ModSeqEntryType, n: u64) -> Criteria {
         Criteria::ModSeq {
             entry: Some((flag, kind)),
@@ -410,62 +758,170 @@ impl Criteria {
         }
     }
     /// `OLDER seconds` (RFC 5032): internal date more than `seconds` ago.
+    ///
+    /// `seconds` must be at least 1.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::older(7 * 24 * 3600).to_string(), "OLDER 604800");
+    /// ```
     pub fn older(seconds: u32) -> Criteria {
         Criteria::Older(seconds)
     }
     /// `YOUNGER seconds` (RFC 5032): internal date within the last `seconds`.
+    ///
+    /// `seconds` must be at least 1.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::younger(3600).to_string(), "YOUNGER 3600");
+    /// ```
     pub fn younger(seconds: u32) -> Criteria {
         Criteria::Younger(seconds)
     }
     /// `SAVEDBEFORE date` (RFC 8514)
+    ///
+    /// Messages saved in this mailbox before `d` (the save date, not the arrival date).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, SearchDate};
+    /// let c = Criteria::saved_before(SearchDate::new(2024, 6, 1)?);
+    /// assert_eq!(c.to_string(), "SAVEDBEFORE 1-Jun-2024");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn saved_before(d: impl Into<SearchDate>) -> Criteria {
         Criteria::SavedBefore(d.into())
     }
     /// `SAVEDON date` (RFC 8514)
+    ///
+    /// Messages saved in this mailbox on `d`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, SearchDate};
+    /// let c = Criteria::saved_on(SearchDate::new(2024, 6, 1)?);
+    /// assert_eq!(c.to_string(), "SAVEDON 1-Jun-2024");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn saved_on(d: impl Into<SearchDate>) -> Criteria {
         Criteria::SavedOn(d.into())
     }
     /// `SAVEDSINCE date` (RFC 8514)
+    ///
+    /// Messages saved in this mailbox on `d` or later.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, SearchDate};
+    /// let c = Criteria::saved_since(SearchDate::new(2024, 6, 1)?);
+    /// assert_eq!(c.to_string(), "SAVEDSINCE 1-Jun-2024");
+    /// # Ok::<(), imap4_proto::date::DateError>(())
+    /// ```
     pub fn saved_since(d: impl Into<SearchDate>) -> Criteria {
         Criteria::SavedSince(d.into())
     }
     /// `SAVEDATESUPPORTED` (RFC 8514)
+    ///
+    /// Matches every message if the mailbox keeps save dates, none otherwise.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::save_date_supported().to_string(), "SAVEDATESUPPORTED");
+    /// ```
     pub fn save_date_supported() -> Criteria {
         Criteria::SaveDateSupported
     }
     /// `EMAILID id` (RFC 8474)
+    ///
+    /// The id must be 1-255 letters, digits, `_` or `-`; anything else fails when encoded.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::email_id("M6d99ac3275bb4e").to_string(), "EMAILID M6d99ac3275bb4e");
+    /// ```
     pub fn email_id(id: impl Into<String>) -> Criteria {
         Criteria::EmailId(id.into())
     }
     /// `THREADID id` (RFC 8474)
+    ///
+    /// The id must be 1-255 letters, digits, `_` or `-`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::thread_id("T64b478a75b7ea9").to_string(), "THREADID T64b478a75b7ea9");
+    /// ```
     pub fn thread_id(id: impl Into<String>) -> Criteria {
         Criteria::ThreadId(id.into())
     }
     /// `X-GM-RAW query` (Gmail search syntax).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::gm_raw("has:attachment in:unread");
+    /// assert_eq!(c.to_string(), "X-GM-RAW \"has:attachment in:unread\"");
+    /// ```
     pub fn gm_raw(query: impl AsRef<[u8]>) -> Criteria {
         Criteria::GmRaw(b(query))
     }
     /// `X-GM-MSGID id` (Gmail)
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::gm_msgid(1278455344230334865);
+    /// assert_eq!(c.to_string(), "X-GM-MSGID 1278455344230334865");
+    /// ```
     pub fn gm_msgid(id: u64) -> Criteria {
         Criteria::GmMsgId(id)
     }
     /// `X-GM-THRID id` (Gmail)
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::gm_thrid(1266894439832287888);
+    /// assert_eq!(c.to_string(), "X-GM-THRID 1266894439832287888");
+    /// ```
     pub fn gm_thrid(id: u64) -> Criteria {
         Criteria::GmThrId(id)
     }
     /// `X-GM-LABELS label` (Gmail)
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::gm_labels("Receipts").to_string(), "X-GM-LABELS Receipts");
+    /// assert_eq!(Criteria::gm_labels("Travel 2024").to_string(), "X-GM-LABELS \"Travel 2024\"");
+    /// ```
     pub fn gm_labels(label: impl AsRef<[u8]>) -> Criteria {
         Criteria::GmLabels(b(label))
     }
     /// `FUZZY key` (RFC 6203)
+    ///
+    /// Lets the server match `c` approximately (needs `SEARCH=FUZZY`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let c = Criteria::fuzzy(Criteria::subject("meeting"));
+    /// assert_eq!(c.to_string(), "FUZZY SUBJECT meeting");
+    /// ```
     pub fn fuzzy(c: Criteria) -> Criteria {
         Criteria::Fuzzy(Box::new(c))
     }
     /// `FILTER name` (RFC 5466)
+    ///
+    /// A search filter stored on the server (`FILTERS` capability); the name must be an atom.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// assert_eq!(Criteria::filter("on-the-road").to_string(), "FILTER on-the-road");
+    /// ```
     pub fn filter(name: impl Into<String>) -> Criteria {
         Criteria::Filter(name.into())
     }
     /// Unchecked text (for keys this type lacks); CR, LF and NUL are refused.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Criteria;
+    /// let key = Criteria::raw("ANNOTATION /comment value urgent");
+    /// let c = Criteria::and([Criteria::unseen(), key]);
+    /// assert_eq!(c.to_string(), "UNSEEN ANNOTATION /comment value urgent");
+    /// ```
     pub fn raw(text: impl Into<String>) -> Criteria {
         Criteria::Raw(text.into())
     }
@@ -745,10 +1201,22 @@ pub enum PartialRange {
 
 impl PartialRange {
     /// Matches number `lo` to `hi`, from the lowest.
+    ///
+    /// ```
+    /// use imap4_proto::encode::PartialRange;
+    /// assert_eq!(PartialRange::first(101, 200).to_string(), "101:200");
+    /// ```
     pub fn first(lo: u32, hi: u32) -> PartialRange {
         PartialRange::First(lo, hi)
     }
     /// Matches number `lo` to `hi`, from the highest.
+    ///
+    /// `last(1, 10)` is the ten newest matches.
+    ///
+    /// ```
+    /// use imap4_proto::encode::PartialRange;
+    /// assert_eq!(PartialRange::last(1, 10).to_string(), "-1:-10");
+    /// ```
     pub fn last(lo: u32, hi: u32) -> PartialRange {
         PartialRange::Last(lo, hi)
     }
@@ -779,6 +1247,22 @@ impl fmt::Display for PartialRange {
 }
 
 /// An ESEARCH return option (RFC 4731, RFC 5182, RFC 9394, RFC 9051 6.4.4).
+///
+/// Given to [`Search::returning`] (and to [`Sort::returning`](super::Sort::returning)); the
+/// server then answers with one `ESEARCH` response instead of `SEARCH`.
+///
+/// ```
+/// use imap4_proto::encode::{Command, Criteria, EncodeOptions, PartialRange, Search, SearchReturn};
+/// use imap4_proto::Tag;
+///
+/// let cmd = Search::new(Criteria::unseen()).uid(true).returning([
+///     SearchReturn::Count,
+///     SearchReturn::Partial(PartialRange::last(1, 50)),
+/// ]);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 UID SEARCH RETURN (COUNT PARTIAL -1:-50) UNSEEN\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SearchReturn {
@@ -871,6 +1355,16 @@ pub struct Search {
 
 impl Search {
     /// SEARCH with these criteria.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Search};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Search::new(Criteria::flagged());
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SEARCH FLAGGED\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(criteria: Criteria) -> Search {
         Search {
             criteria,
@@ -881,12 +1375,33 @@ impl Search {
     }
 
     /// UID SEARCH (results are UIDs) or SEARCH.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Search};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Search::new(Criteria::deleted()).uid(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 UID SEARCH DELETED\r\n");
+    /// assert!(!cmd.uses_sequence_numbers());
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn uid(mut self, yes: bool) -> Search {
         self.uid = yes;
         self
     }
 
     /// `CHARSET cs` for the search strings (`UTF-8`; not with UTF8=ACCEPT enabled).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Search};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Search::new(Criteria::body("café")).charset("UTF-8");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SEARCH CHARSET UTF-8 BODY {5}\r\ncafé\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn charset(mut self, charset: impl Into<String>) -> Search {
         self.charset = Some(charset.into());
         self
@@ -894,12 +1409,29 @@ impl Search {
 
     /// ESEARCH return options (`RETURN (...)`); an empty list sends `RETURN ()`, which
     /// means `ALL` in ESEARCH form.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Search, SearchReturn};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Search::new(Criteria::unseen())
+    ///     .returning([SearchReturn::Min, SearchReturn::Save]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SEARCH RETURN (MIN SAVE) UNSEEN\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn returning(mut self, opts: impl IntoIterator<Item = SearchReturn>) -> Search {
         self.returning = Some(opts.into_iter().collect());
         self
     }
 
     /// The criteria.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Criteria, Search};
+    /// let cmd = Search::new(Criteria::unseen());
+    /// assert_eq!(cmd.criteria(), &Criteria::Unseen);
+    /// ```
     pub fn criteria(&self) -> &Criteria {
         &self.criteria
     }

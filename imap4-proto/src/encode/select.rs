@@ -43,6 +43,15 @@ pub struct Select {
 
 impl Select {
     /// `SELECT mailbox` (read-write).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Select};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Select::new("Sent Items").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SELECT \"Sent Items\"\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(mailbox: impl Into<String>) -> Select {
         Select {
             mailbox: mailbox.into(),
@@ -53,29 +62,73 @@ impl Select {
     }
 
     /// `EXAMINE mailbox` (read-only; imaplib's `select(mailbox, readonly=True)`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Select};
+    /// use imap4_proto::Tag;
+    ///
+    /// let enc = Select::examine("Archive").encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 EXAMINE Archive\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn examine(mailbox: impl Into<String>) -> Select {
         Select::new(mailbox).read_only(true)
     }
 
     /// Read-only (EXAMINE) or not (SELECT).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Select};
+    ///
+    /// let readonly = true; // e.g. from a user setting
+    /// assert_eq!(Select::new("INBOX").read_only(readonly).name(), "EXAMINE");
+    /// assert_eq!(Select::examine("INBOX").read_only(false).name(), "SELECT");
+    /// ```
     pub fn read_only(mut self, yes: bool) -> Select {
         self.read_only = yes;
         self
     }
 
     /// Adds the `CONDSTORE` parameter (RFC 7162 3.1.8): enables mod-sequences.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Select};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Select::new("INBOX").condstore(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SELECT INBOX (CONDSTORE)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn condstore(mut self, yes: bool) -> Select {
         self.condstore = yes;
         self
     }
 
     /// Adds the `QRESYNC` parameter (RFC 7162 3.2.5); QRESYNC must have been ENABLEd.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, QResync, Select};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Select::new("INBOX").qresync(QResync::new(67890007, 90060115194045000));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SELECT INBOX (QRESYNC (67890007 90060115194045000))\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn qresync(mut self, q: QResync) -> Select {
         self.qresync = Some(q);
         self
     }
 
     /// The mailbox name, as given.
+    ///
+    /// Not encoded: `Entwürfe` stays `Entwürfe` here.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Select;
+    /// assert_eq!(Select::examine("Entwürfe").mailbox(), "Entwürfe");
+    /// ```
     pub fn mailbox(&self) -> &str {
         &self.mailbox
     }
@@ -117,9 +170,16 @@ impl Command for Select {
 /// Neither set may be empty or hold `*`; the UIDVALIDITY and mod-sequence must not be 0.
 ///
 /// ```
-/// use imap4_proto::encode::QResync;
-/// let q = QResync::new(3857529045, 20010715194032001);
-/// # let _ = q;
+/// use imap4_proto::encode::{Command, EncodeOptions, QResync, Select};
+/// use imap4_proto::{SequenceSet, Tag};
+///
+/// // Remembered from the last session: UIDVALIDITY, HIGHESTMODSEQ and the UIDs seen.
+/// let known = SequenceSet::range(1, 500)?;
+/// let q = QResync::new(3857529045, 20010715194032001).known_uids(known);
+/// let enc = Select::new("INBOX").qresync(q).encode(Tag::from("a1"), EncodeOptions::default())?;
+/// let expected = "a1 SELECT INBOX (QRESYNC (3857529045 20010715194032001 1:500))\r\n";
+/// assert_eq!(enc.to_bytes(), expected);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QResync {
@@ -131,6 +191,21 @@ pub struct QResync {
 
 impl QResync {
     /// The UIDVALIDITY and HIGHESTMODSEQ the client last knew.
+    ///
+    /// Both must be non-zero (the mod-sequence at most 2^63-1), or encoding fails.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, QResync, Select};
+    /// use imap4_proto::Tag;
+    ///
+    /// let opts = EncodeOptions::default();
+    /// let cmd = Select::new("INBOX").qresync(QResync::new(3857529045, 20010715194032001));
+    /// let enc = cmd.encode(Tag::from("a1"), opts)?;
+    /// assert_eq!(enc.to_bytes(), "a1 SELECT INBOX (QRESYNC (3857529045 20010715194032001))\r\n");
+    /// let unknown = Select::new("INBOX").qresync(QResync::new(0, 1));
+    /// assert!(unknown.encode(Tag::from("a2"), opts).is_err());
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(uid_validity: u32, modseq: u64) -> QResync {
         QResync {
             uid_validity,
@@ -141,6 +216,19 @@ impl QResync {
     }
 
     /// The UIDs the client knows (optional).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, QResync, Select};
+    /// use imap4_proto::{SequenceSet, Tag};
+    ///
+    /// let known = SequenceSet::parse(b"1:20,41")?;
+    /// let q = QResync::new(67890007, 20050715194045000).known_uids(known);
+    /// let cmd = Select::new("INBOX").qresync(q);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// let expected = "a1 SELECT INBOX (QRESYNC (67890007 20050715194045000 1:20,41))\r\n";
+    /// assert_eq!(enc.to_bytes(), expected);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn known_uids(mut self, uids: SequenceSet) -> QResync {
         self.known_uids = Some(uids);
         self
@@ -148,6 +236,21 @@ impl QResync {
 
     /// Message sequence numbers and the UIDs they correspond to, same count and order
     /// (optional; lets the server find the first changed message quickly).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, QResync, Select};
+    /// use imap4_proto::{SequenceSet, Tag};
+    ///
+    /// let q = QResync::new(67890007, 20050715194045000)
+    ///     .seq_match(SequenceSet::parse(b"1,10,100")?, SequenceSet::parse(b"3,42,512")?);
+    /// let cmd = Select::new("INBOX").qresync(q);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(
+    ///     enc.to_bytes(),
+    ///     "a1 SELECT INBOX (QRESYNC (67890007 20050715194045000 (1,10,100 3,42,512)))\r\n"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn seq_match(mut self, seqs: SequenceSet, uids: SequenceSet) -> QResync {
         self.seq_match = Some((seqs, uids));
         self

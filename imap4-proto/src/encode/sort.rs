@@ -4,6 +4,19 @@ use super::search::{write_charset, write_return};
 use super::{Command, CommandWriter, Criteria, EncodeError, SearchReturn};
 
 /// A sort key (RFC 5256 `sort-key`, RFC 5957).
+///
+/// A key converts into an ascending [`SortCriterion`]; [`reversed`](Self::reversed) gives
+/// the descending one.
+///
+/// ```
+/// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Sort, SortKey};
+/// use imap4_proto::Tag;
+///
+/// let cmd = Sort::new([SortKey::From, SortKey::Arrival], Criteria::all());
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 SORT (FROM ARRIVAL) UTF-8 ALL\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SortKey {
@@ -31,6 +44,13 @@ pub enum SortKey {
 
 impl SortKey {
     /// This key in descending order (`REVERSE key`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{SortCriterion, SortKey};
+    ///
+    /// let c = SortKey::Arrival.reversed();
+    /// assert_eq!(c, SortCriterion { reverse: true, key: SortKey::Arrival });
+    /// ```
     pub fn reversed(self) -> SortCriterion {
         SortCriterion {
             reverse: true,
@@ -57,6 +77,16 @@ impl SortKey {
 }
 
 /// A sort key with its direction (`REVERSE DATE`).
+///
+/// ```
+/// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Sort, SortCriterion, SortKey};
+/// use imap4_proto::Tag;
+///
+/// let keys = [SortKey::Size.reversed(), SortCriterion::from(SortKey::Date)];
+/// let enc = Sort::new(keys, Criteria::all()).encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 SORT (REVERSE SIZE DATE) UTF-8 ALL\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SortCriterion {
     /// Descending order.
@@ -83,7 +113,8 @@ impl From<SortKey> for SortCriterion {
 /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Sort, SortKey};
 /// use imap4_proto::Tag;
 ///
-/// let cmd = Sort::new([SortKey::Date.reversed(), SortKey::Subject.into()], Criteria::unseen()).uid(true);
+/// let keys = [SortKey::Date.reversed(), SortKey::Subject.into()];
+/// let cmd = Sort::new(keys, Criteria::unseen()).uid(true);
 /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
 /// assert_eq!(enc.to_bytes(), "a1 UID SORT (REVERSE DATE SUBJECT) UTF-8 UNSEEN\r\n");
 /// # Ok::<(), imap4_proto::encode::EncodeError>(())
@@ -101,6 +132,16 @@ pub struct Sort {
 
 impl Sort {
     /// SORT the messages matching `criteria` by `keys` (at least one).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Sort, SortKey};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Sort::new([SortKey::Subject], Criteria::from("alice"));
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SORT (SUBJECT) UTF-8 FROM alice\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new<K: Into<SortCriterion>>(
         keys: impl IntoIterator<Item = K>,
         criteria: Criteria,
@@ -115,18 +156,48 @@ impl Sort {
     }
 
     /// UID SORT or SORT.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Sort, SortKey};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Sort::new([SortKey::Date.reversed()], Criteria::all()).uid(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 UID SORT (REVERSE DATE) UTF-8 ALL\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn uid(mut self, yes: bool) -> Sort {
         self.uid = yes;
         self
     }
 
     /// The charset of the search strings (default `UTF-8`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Sort, SortKey};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Sort::new([SortKey::Date], Criteria::subject("hello")).charset("US-ASCII");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SORT (DATE) US-ASCII SUBJECT hello\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn charset(mut self, charset: impl Into<String>) -> Sort {
         self.charset = charset.into();
         self
     }
 
     /// ESORT return options (RFC 5267): `RETURN (...)`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, SearchReturn, Sort, SortKey};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Sort::new([SortKey::Date], Criteria::unseen()).returning([SearchReturn::Count]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 SORT RETURN (COUNT) (DATE) UTF-8 UNSEEN\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn returning(mut self, opts: impl IntoIterator<Item = SearchReturn>) -> Sort {
         self.returning = Some(opts.into_iter().collect());
         self

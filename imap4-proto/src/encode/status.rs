@@ -3,6 +3,16 @@
 use super::{Command, CommandWriter, EncodeError};
 
 /// A STATUS data item to ask for (the response side is [`crate::StatusItem`]).
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions, Status, StatusAttr};
+/// use imap4_proto::Tag;
+///
+/// let items = [StatusAttr::Unseen, StatusAttr::HighestModSeq, StatusAttr::Size];
+/// let enc = Status::new("INBOX", items).encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 STATUS INBOX (UNSEEN HIGHESTMODSEQ SIZE)\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatusAttr {
@@ -73,6 +83,18 @@ pub struct Status {
 
 impl Status {
     /// STATUS of a mailbox.
+    ///
+    /// STATUS must not be used on the selected mailbox (RFC 3501 6.3.10).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Status, StatusAttr};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Status::new("Entwürfe", [StatusAttr::Messages]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 STATUS Entw&APw-rfe (MESSAGES)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(mailbox: impl Into<String>, items: impl IntoIterator<Item = StatusAttr>) -> Status {
         Status {
             mailbox: mailbox.into(),

@@ -8,6 +8,16 @@ use super::select::MAX_MODSEQ;
 use super::{is_atom, Command, CommandWriter, EncodeError, MessageSet};
 
 /// How STORE changes the flags (or labels).
+///
+/// ```
+/// use imap4_proto::encode::{Command, EncodeOptions, Store, StoreMode};
+/// use imap4_proto::{Flag, Tag};
+///
+/// let cmd = Store::new(1..=3, StoreMode::Remove, [Flag::Flagged]);
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 STORE 1:3 -FLAGS (\\Flagged)\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StoreMode {
     /// `+FLAGS`: add.
@@ -39,9 +49,12 @@ enum Target {
 ///
 /// let opts = EncodeOptions::default();
 /// let cmd = Store::add_flags(2..=4, [Flag::Deleted]).silent(true);
-/// assert_eq!(cmd.encode(Tag::from("a1"), opts)?.to_bytes(), "a1 STORE 2:4 +FLAGS.SILENT (\\Deleted)\r\n");
+/// let enc = cmd.encode(Tag::from("a1"), opts)?;
+/// assert_eq!(enc.to_bytes(), "a1 STORE 2:4 +FLAGS.SILENT (\\Deleted)\r\n");
 ///
-/// let cmd = Store::replace_flags(7, [Flag::Seen, Flag::keyword("$Label1")]).uid(true).unchanged_since(320162338);
+/// let cmd = Store::replace_flags(7, [Flag::Seen, Flag::keyword("$Label1")])
+///     .uid(true)
+///     .unchanged_since(320162338);
 /// assert_eq!(
 ///     cmd.encode(Tag::from("a2"), opts)?.to_bytes(),
 ///     "a2 UID STORE 7 (UNCHANGEDSINCE 320162338) FLAGS (\\Seen $Label1)\r\n"
@@ -68,6 +81,19 @@ pub struct Store {
 
 impl Store {
     /// STORE flags of the messages in `set`.
+    ///
+    /// The shorthands [`add_flags`](Self::add_flags), [`remove_flags`](Self::remove_flags) and
+    /// [`replace_flags`](Self::replace_flags) name the mode for you.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store, StoreMode};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let cmd = Store::new(5, StoreMode::Add, [Flag::Answered]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 STORE 5 +FLAGS (\\Answered)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(
         set: impl Into<MessageSet>,
         mode: StoreMode,
@@ -84,11 +110,31 @@ impl Store {
     }
 
     /// `+FLAGS (flags)`
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let cmd = Store::add_flags(1..=2, [Flag::Seen, Flag::keyword("$Forwarded")]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 STORE 1:2 +FLAGS (\\Seen $Forwarded)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn add_flags(set: impl Into<MessageSet>, flags: impl IntoIterator<Item = Flag>) -> Store {
         Store::new(set, StoreMode::Add, flags)
     }
 
     /// `-FLAGS (flags)`
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let cmd = Store::remove_flags(8, [Flag::Seen]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 STORE 8 -FLAGS (\\Seen)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn remove_flags(
         set: impl Into<MessageSet>,
         flags: impl IntoIterator<Item = Flag>,
@@ -97,6 +143,15 @@ impl Store {
     }
 
     /// `FLAGS (flags)` (an empty list clears every flag).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let enc = Store::replace_flags(3, []).encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 STORE 3 FLAGS ()\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn replace_flags(
         set: impl Into<MessageSet>,
         flags: impl IntoIterator<Item = Flag>,
@@ -105,6 +160,16 @@ impl Store {
     }
 
     /// Gmail `X-GM-LABELS` with the given mode.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store, StoreMode};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Store::labels(4, StoreMode::Replace, ["Receipts", "\\Starred"]).uid(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 UID STORE 4 X-GM-LABELS (Receipts \\Starred)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn labels<L: AsRef<[u8]>>(
         set: impl Into<MessageSet>,
         mode: StoreMode,
@@ -126,6 +191,16 @@ impl Store {
     }
 
     /// Gmail `+X-GM-LABELS (labels)`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Store::add_labels(2, ["Travel"]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 STORE 2 +X-GM-LABELS (Travel)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn add_labels<L: AsRef<[u8]>>(
         set: impl Into<MessageSet>,
         labels: impl IntoIterator<Item = L>,
@@ -134,6 +209,16 @@ impl Store {
     }
 
     /// Gmail `-X-GM-LABELS (labels)`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Store::remove_labels(2, ["\\Inbox"]);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 STORE 2 -X-GM-LABELS (\\Inbox)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn remove_labels<L: AsRef<[u8]>>(
         set: impl Into<MessageSet>,
         labels: impl IntoIterator<Item = L>,
@@ -142,12 +227,33 @@ impl Store {
     }
 
     /// `.SILENT`: no untagged FETCH with the new flags.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let cmd = Store::add_flags(1.., [Flag::Deleted]).silent(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 STORE 1:* +FLAGS.SILENT (\\Deleted)\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn silent(mut self, yes: bool) -> Store {
         self.silent = yes;
         self
     }
 
     /// UID STORE (`set` holds UIDs) or STORE.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let cmd = Store::add_flags(4827, [Flag::Seen]).uid(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 UID STORE 4827 +FLAGS (\\Seen)\r\n");
+    /// assert!(!cmd.uses_sequence_numbers());
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn uid(mut self, yes: bool) -> Store {
         self.uid = yes;
         self
@@ -155,22 +261,56 @@ impl Store {
 
     /// `(UNCHANGEDSINCE modseq)` (RFC 7162): only messages not changed since `modseq`
     /// (0 allowed: fails for every message with a mod-sequence).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, EncodeOptions, Store};
+    /// use imap4_proto::{Flag, Tag};
+    ///
+    /// let cmd = Store::add_flags(7, [Flag::Flagged]).unchanged_since(12121230045);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// let expected = "a1 STORE 7 (UNCHANGEDSINCE 12121230045) +FLAGS (\\Flagged)\r\n";
+    /// assert_eq!(enc.to_bytes(), expected);
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn unchanged_since(mut self, modseq: u64) -> Store {
         self.unchanged_since = Some(modseq);
         self
     }
 
     /// The messages the command changes (sequence numbers, or UIDs for UID STORE).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{MessageSet, Store};
+    /// use imap4_proto::Flag;
+    ///
+    /// let cmd = Store::add_flags(2..=4, [Flag::Seen]);
+    /// assert_eq!(cmd.set(), &MessageSet::from(2..=4));
+    /// ```
     pub fn set(&self) -> &MessageSet {
         &self.set
     }
 
     /// Whether this is UID STORE.
+    ///
+    /// ```
+    /// use imap4_proto::encode::Store;
+    /// use imap4_proto::Flag;
+    ///
+    /// assert!(Store::add_flags(9, [Flag::Seen]).uid(true).is_uid());
+    /// assert!(!Store::add_flags(9, [Flag::Seen]).is_uid());
+    /// ```
     pub fn is_uid(&self) -> bool {
         self.uid
     }
 
     /// Whether `.SILENT` is set (no FETCH responses with the new flags).
+    ///
+    /// ```
+    /// use imap4_proto::encode::Store;
+    /// use imap4_proto::Flag;
+    ///
+    /// assert!(Store::add_flags(9, [Flag::Seen]).silent(true).is_silent());
+    /// ```
     pub fn is_silent(&self) -> bool {
         self.silent
     }

@@ -4,6 +4,18 @@ use super::search::write_charset;
 use super::{Command, CommandWriter, Criteria, EncodeError};
 
 /// A threading algorithm (RFC 5256 `thread-alg`).
+///
+/// The server lists the ones it supports as `THREAD=...` capabilities.
+///
+/// ```
+/// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Thread, ThreadAlgorithm};
+/// use imap4_proto::Tag;
+///
+/// let cmd = Thread::new(ThreadAlgorithm::References, Criteria::all());
+/// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+/// assert_eq!(enc.to_bytes(), "a1 THREAD REFERENCES UTF-8 ALL\r\n");
+/// # Ok::<(), imap4_proto::encode::EncodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThreadAlgorithm {
@@ -23,10 +35,12 @@ pub enum ThreadAlgorithm {
 /// [`Search`](super::Search).
 ///
 /// ```
-/// use imap4_proto::encode::{Command, Criteria, EncodeOptions, SearchDate, Thread, ThreadAlgorithm};
+/// use imap4_proto::encode::{Command, Criteria, EncodeOptions, SearchDate};
+/// use imap4_proto::encode::{Thread, ThreadAlgorithm};
 /// use imap4_proto::Tag;
 ///
-/// let cmd = Thread::new(ThreadAlgorithm::OrderedSubject, Criteria::since(SearchDate::new(2024, 3, 5)?));
+/// let since = Criteria::since(SearchDate::new(2024, 3, 5)?);
+/// let cmd = Thread::new(ThreadAlgorithm::OrderedSubject, since);
 /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
 /// assert_eq!(enc.to_bytes(), "a1 THREAD ORDEREDSUBJECT UTF-8 SINCE 5-Mar-2024\r\n");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -43,6 +57,16 @@ pub struct Thread {
 
 impl Thread {
     /// THREAD the messages matching `criteria`.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Thread, ThreadAlgorithm};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Thread::new(ThreadAlgorithm::Refs, Criteria::undeleted());
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 THREAD REFS UTF-8 UNDELETED\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn new(algorithm: ThreadAlgorithm, criteria: Criteria) -> Thread {
         Thread {
             algorithm,
@@ -53,12 +77,32 @@ impl Thread {
     }
 
     /// UID THREAD or THREAD.
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Thread, ThreadAlgorithm};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Thread::new(ThreadAlgorithm::References, Criteria::all()).uid(true);
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 UID THREAD REFERENCES UTF-8 ALL\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn uid(mut self, yes: bool) -> Thread {
         self.uid = yes;
         self
     }
 
     /// The charset of the search strings (default `UTF-8`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{Command, Criteria, EncodeOptions, Thread, ThreadAlgorithm};
+    /// use imap4_proto::Tag;
+    ///
+    /// let cmd = Thread::new(ThreadAlgorithm::OrderedSubject, Criteria::all()).charset("US-ASCII");
+    /// let enc = cmd.encode(Tag::from("a1"), EncodeOptions::default())?;
+    /// assert_eq!(enc.to_bytes(), "a1 THREAD ORDEREDSUBJECT US-ASCII ALL\r\n");
+    /// # Ok::<(), imap4_proto::encode::EncodeError>(())
+    /// ```
     pub fn charset(mut self, charset: impl Into<String>) -> Thread {
         self.charset = charset.into();
         self
