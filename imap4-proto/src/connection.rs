@@ -45,6 +45,20 @@ use crate::tag::TagGenerator;
 use crate::types::*;
 
 /// The protocol state (RFC 3501 3, RFC 9051 3).
+///
+/// ```
+/// use imap4_proto::{encode::Login, ConnState, Connection};
+/// let mut conn = Connection::new();
+/// assert_eq!(conn.state(), ConnState::Greeting);
+/// conn.feed(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] Dovecot ready.\r\n");
+/// while conn.poll_event()?.is_some() {}
+/// assert_eq!(conn.state(), ConnState::NotAuthenticated);
+/// let tag = conn.send(&Login::new("alice", "s3cr3t"))?;
+/// conn.feed(format!("{tag} OK Logged in\r\n").as_bytes());
+/// while conn.poll_event()?.is_some() {}
+/// assert_eq!(conn.state(), ConnState::Authenticated);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConnState {
     /// Waiting for the server greeting.
@@ -60,6 +74,25 @@ pub enum ConnState {
 }
 
 /// The state of the selected mailbox, kept up to date from server responses.
+///
+/// ```
+/// use imap4_proto::{encode::Select, Connection, Flag};
+/// let mut conn = Connection::new();
+/// conn.feed(b"* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n");
+/// while conn.poll_event()?.is_some() {}
+/// let tag = conn.send(&Select::new("INBOX"))?;
+/// conn.set_selecting_name(&tag, "INBOX");
+/// conn.feed(b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n* 172 EXISTS\r\n\
+///             * OK [UIDVALIDITY 3857529045] UIDs valid\r\n\
+///             * OK [UIDNEXT 4392] Predicted next UID\r\n");
+/// conn.feed(format!("{tag} OK [READ-WRITE] Select completed.\r\n").as_bytes());
+/// while conn.poll_event()?.is_some() {}
+/// let mb = conn.mailbox().unwrap();
+/// assert_eq!((mb.name.as_str(), mb.exists), ("INBOX", 172));
+/// assert_eq!((mb.uid_validity, mb.uid_next), (Some(3857529045), Some(4392)));
+/// assert!(mb.flags.contains(&Flag::Draft) && !mb.read_only);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MailboxState {
     /// The mailbox name as it was sent in SELECT/EXAMINE.
@@ -89,6 +122,21 @@ pub struct MailboxState {
 }
 
 /// Something the connection reports.
+///
+/// ```
+/// use imap4_proto::{encode::Noop, ConnEvent, Connection, Data};
+/// let mut conn = Connection::new();
+/// conn.feed(b"* PREAUTH ready\r\n");
+/// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Greeting(_))));
+/// let tag = conn.send(&Noop)?;
+/// conn.feed(format!("* 23 EXISTS\r\n{tag} OK NOOP completed.\r\n").as_bytes());
+/// // New mail is not an answer to NOOP: it comes unsolicited (`tag: None`).
+/// let ev = conn.poll_event()?.unwrap();
+/// assert_eq!(ev, ConnEvent::Data { tag: None, data: Data::Exists(23) });
+/// let Some(ConnEvent::Done { tag: done, name, status }) = conn.poll_event()? else { panic!() };
+/// assert_eq!((done, name, status.text_str()), (tag, "NOOP", "NOOP completed.".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConnEvent {
     /// The server greeting (`* OK`, `* PREAUTH` or `* BYE`).
@@ -137,6 +185,15 @@ pub enum ConnEvent {
 }
 
 /// A protocol violation by the server, or a framing limit: the connection is unusable.
+///
+/// ```
+/// use imap4_proto::{Connection, ProtocolError};
+/// let mut conn = Connection::new();
+/// conn.feed(b"* PREAUTH ready\r\nzz9 OK nothing was sent\r\n");
+/// conn.poll_event()?; // the greeting
+/// assert!(matches!(conn.poll_event(), Err(ProtocolError::UnknownTag(t)) if t.as_str() == "zz9"));
+/// # Ok::<(), ProtocolError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProtocolError {
@@ -155,6 +212,19 @@ pub enum ProtocolError {
 }
 
 /// Why a command cannot be sent.
+///
+/// ```
+/// use imap4_proto::{encode::Select, ConnState, Connection, SendError};
+/// let mut conn = Connection::new();
+/// conn.feed(b"* OK Dovecot ready.\r\n");
+/// conn.poll_event()?;
+/// // Not logged in yet: SELECT is refused and nothing is sent.
+/// let err = conn.send(&Select::new("INBOX")).unwrap_err();
+/// let state = ConnState::NotAuthenticated;
+/// assert_eq!(err, SendError::WrongState { command: "SELECT", state });
+/// assert_eq!(conn.take_transmit(), None);
+/// # Ok::<(), imap4_proto::ProtocolError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SendError {
@@ -270,6 +340,21 @@ struct InFlight {
 }
 
 /// The sans-IO IMAP connection. See the [module docs](self).
+///
+/// ```
+/// use imap4_proto::{encode::Login, ConnEvent, Connection, StatusKind, TagGenerator};
+/// let mut conn = Connection::new();
+/// conn.set_tag_generator(TagGenerator::with_prefix("a")?);
+/// conn.feed(b"* OK [CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN] Dovecot ready.\r\n");
+/// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Greeting(_))));
+/// conn.send(&Login::new("alice", "s3cr3t"))?;
+/// assert_eq!(conn.take_transmit().unwrap(), "a1 LOGIN alice \"s3cr3t\"\r\n");
+/// conn.feed(b"a1 OK [CAPABILITY IMAP4rev1 IDLE MOVE] Logged in\r\n");
+/// let Some(ConnEvent::Done { status, .. }) = conn.poll_event()? else { panic!() };
+/// assert_eq!(status.kind, StatusKind::Ok);
+/// assert!(conn.has_capability("MOVE"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Connection {
     state: ConnState,
@@ -302,11 +387,25 @@ impl Default for Connection {
 
 impl Connection {
     /// A connection waiting for the server greeting.
+    ///
+    /// ```
+    /// use imap4_proto::{ConnState, Connection};
+    /// let conn = Connection::new();
+    /// assert_eq!(conn.state(), ConnState::Greeting);
+    /// assert!(conn.greeting().is_none());
+    /// ```
     pub fn new() -> Self {
         Self::with_limits(Limits::default())
     }
 
     /// With explicit decoder limits.
+    ///
+    /// ```
+    /// use imap4_proto::{Connection, Limits, ProtocolError};
+    /// let mut conn = Connection::with_limits(Limits { max_line: 32, ..Limits::default() });
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1 IDLE] a greeting longer than 32 bytes\r\n");
+    /// assert!(matches!(conn.poll_event(), Err(ProtocolError::Decode(_))));
+    /// ```
     pub fn with_limits(limits: Limits) -> Self {
         Connection {
             state: ConnState::Greeting,
@@ -328,63 +427,197 @@ impl Connection {
     }
 
     /// Uses this tag generator (e.g. a fixed prefix).
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Noop, Connection, TagGenerator};
+    /// let mut conn = Connection::new();
+    /// conn.set_tag_generator(TagGenerator::with_prefix("A")?);
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// assert_eq!(conn.send(&Noop)?.as_str(), "A1");
+    /// assert_eq!(conn.send(&Noop)?.as_str(), "A2");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_tag_generator(&mut self, tags: TagGenerator) {
         self.tags = tags;
     }
 
     /// Never use LITERAL+/LITERAL- even when offered.
+    ///
+    /// ```
+    /// use imap4_proto::Connection;
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n");
+    /// conn.poll_event()?;
+    /// assert!(conn.encode_options().literal_plus);
+    /// conn.set_force_sync_literals(true);
+    /// assert!(!conn.encode_options().literal_plus);
+    /// # Ok::<(), imap4_proto::ProtocolError>(())
+    /// ```
     pub fn set_force_sync_literals(&mut self, on: bool) {
         self.force_sync_literals = on;
     }
 
     /// The decoder (to change limits, e.g. to stream literals for one command).
+    ///
+    /// ```
+    /// use imap4_proto::{Connection, Limits};
+    /// let mut conn = Connection::new();
+    /// // Stream the bodies of the next FETCH from 64 KiB on.
+    /// let limits = Limits { stream_literals_from: Some(64 * 1024), ..Limits::default() };
+    /// conn.decoder_mut().set_limits(limits);
+    /// assert_eq!(conn.decoder_mut().limits().stream_literals_from, Some(65536));
+    /// ```
     pub fn decoder_mut(&mut self) -> &mut Decoder {
         &mut self.decoder
     }
 
     /// The protocol state.
+    ///
+    /// ```
+    /// use imap4_proto::{ConnState, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH [CAPABILITY IMAP4rev1] Logged in as alice\r\n");
+    /// conn.poll_event()?;
+    /// assert_eq!(conn.state(), ConnState::Authenticated);
+    /// # Ok::<(), imap4_proto::ProtocolError>(())
+    /// ```
     pub fn state(&self) -> ConnState {
         self.state
     }
 
     /// The greeting, once received.
+    ///
+    /// ```
+    /// use imap4_proto::{Connection, StatusKind};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1] Dovecot ready.\r\n");
+    /// conn.poll_event()?;
+    /// let g = conn.greeting().unwrap();
+    /// assert_eq!((g.kind, g.text_str()), (StatusKind::Ok, "Dovecot ready.".into()));
+    /// # Ok::<(), imap4_proto::ProtocolError>(())
+    /// ```
     pub fn greeting(&self) -> Option<&Status> {
         self.greeting.as_ref()
     }
 
     /// The capabilities last announced (empty after they were invalidated by STARTTLS or
     /// login until the server sends them again; see [`capabilities_known`](Self::capabilities_known)).
+    ///
+    /// ```
+    /// use imap4_proto::Connection;
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] Dovecot ready.\r\n");
+    /// conn.poll_event()?;
+    /// let caps: Vec<&str> = conn.capabilities().iter().map(|c| c.as_str()).collect();
+    /// assert_eq!(caps, ["IMAP4rev1", "STARTTLS", "AUTH=PLAIN"]);
+    /// # Ok::<(), imap4_proto::ProtocolError>(())
+    /// ```
     pub fn capabilities(&self) -> &[Capability] {
         &self.caps
     }
 
     /// Whether the capability list is current.
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Login, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n");
+    /// conn.poll_event()?;
+    /// assert!(conn.capabilities_known());
+    /// let tag = conn.send(&Login::new("alice", "s3cr3t"))?;
+    /// conn.feed(format!("{tag} OK Logged in\r\n").as_bytes()); // no new capability list
+    /// conn.poll_event()?;
+    /// assert!(!conn.capabilities_known()); // send CAPABILITY to learn them again
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn capabilities_known(&self) -> bool {
         self.caps_known
     }
 
     /// Whether the server announced a capability (case-insensitive).
+    ///
+    /// ```
+    /// use imap4_proto::Connection;
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE UIDPLUS] ready\r\n");
+    /// conn.poll_event()?;
+    /// assert!(conn.has_capability("idle"));
+    /// assert!(!conn.has_capability("MOVE"));
+    /// # Ok::<(), imap4_proto::ProtocolError>(())
+    /// ```
     pub fn has_capability(&self, name: &str) -> bool {
         self.caps.iter().any(|c| c.is(name))
     }
 
     /// Whether an extension was enabled with ENABLE.
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Enable, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH [CAPABILITY IMAP4rev1 ENABLE CONDSTORE] ready\r\n");
+    /// conn.poll_event()?;
+    /// let tag = conn.send(&Enable::new(["CONDSTORE"]))?;
+    /// conn.feed(format!("* ENABLED CONDSTORE\r\n{tag} OK Enabled.\r\n").as_bytes());
+    /// while conn.poll_event()?.is_some() {}
+    /// assert!(conn.is_enabled("condstore"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_enabled(&self, name: &str) -> bool {
         self.enabled.iter().any(|c| c.is(name))
     }
 
     /// Whether the server speaks IMAP4rev2 (and not only IMAP4rev1).
+    ///
+    /// ```
+    /// use imap4_proto::Connection;
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev2 AUTH=PLAIN] ready\r\n");
+    /// conn.poll_event()?;
+    /// assert!(conn.is_imap4rev2());
+    /// // A server offering both speaks IMAP4rev1 until IMAP4rev2 is enabled.
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN] ready\r\n");
+    /// conn.poll_event()?;
+    /// assert!(!conn.is_imap4rev2());
+    /// # Ok::<(), imap4_proto::ProtocolError>(())
+    /// ```
     pub fn is_imap4rev2(&self) -> bool {
         self.has_capability("IMAP4rev2")
             && (!self.has_capability("IMAP4rev1") || self.is_enabled("IMAP4rev2"))
     }
 
     /// The selected mailbox, if any.
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Select, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// assert!(conn.mailbox().is_none());
+    /// let tag = conn.send(&Select::examine("Archive"))?;
+    /// conn.feed(format!("* 12 EXISTS\r\n{tag} OK [READ-ONLY] Examine completed.\r\n").as_bytes());
+    /// while conn.poll_event()?.is_some() {}
+    /// let mb = conn.mailbox().unwrap();
+    /// assert_eq!((mb.exists, mb.read_only), (12, true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn mailbox(&self) -> Option<&MailboxState> {
         self.mailbox.as_ref()
     }
 
     /// The options the encoder uses now.
+    ///
+    /// ```
+    /// use imap4_proto::Connection;
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1 LITERAL+ BINARY] ready\r\n");
+    /// conn.poll_event()?;
+    /// let opts = conn.encode_options();
+    /// assert!(opts.literal_plus && opts.binary);
+    /// assert!(!opts.utf8);
+    /// # Ok::<(), imap4_proto::ProtocolError>(())
+    /// ```
     pub fn encode_options(&self) -> EncodeOptions {
         EncodeOptions {
             literal_plus: !self.force_sync_literals && self.has_capability("LITERAL+"),
@@ -397,6 +630,20 @@ impl Connection {
     }
 
     /// The commands sent (or queued) and not yet completed, oldest first: tag and name.
+    ///
+    /// ```
+    /// use imap4_proto::{encode::{Capability, Noop}, Connection, TagGenerator};
+    /// let mut conn = Connection::new();
+    /// conn.set_tag_generator(TagGenerator::with_prefix("a")?);
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// conn.send(&Noop)?;
+    /// conn.send(&Capability)?;
+    /// let pending = conn.pending_commands();
+    /// assert_eq!((pending[0].0.as_str(), pending[0].1), ("a1", "NOOP"));
+    /// assert_eq!((pending[1].0.as_str(), pending[1].1), ("a2", "CAPABILITY"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pending_commands(&self) -> Vec<(Tag, &'static str)> {
         self.in_flight
             .iter()
@@ -406,12 +653,37 @@ impl Connection {
     }
 
     /// Number of commands sent (or queued) and not yet completed.
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Noop, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// let tag = conn.send(&Noop)?;
+    /// assert_eq!(conn.in_flight(), 1);
+    /// conn.feed(format!("{tag} OK NOOP completed.\r\n").as_bytes());
+    /// conn.poll_event()?;
+    /// assert_eq!(conn.in_flight(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn in_flight(&self) -> usize {
         self.in_flight.len() + self.queued.len()
     }
 
     /// Queues a command; returns its tag. The bytes come out of
     /// [`poll_transmit`](Self::poll_transmit) as soon as they may be sent.
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Select, Connection, TagGenerator};
+    /// let mut conn = Connection::new();
+    /// conn.set_tag_generator(TagGenerator::with_prefix("a")?);
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// let tag = conn.send(&Select::new("INBOX"))?;
+    /// assert_eq!(tag.as_str(), "a1");
+    /// assert_eq!(conn.take_transmit().unwrap(), "a1 SELECT INBOX\r\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn send<C: Command + ?Sized>(&mut self, cmd: &C) -> Result<Tag, SendError> {
         let name = cmd.name();
         // Check against the state the connection will be in once queued commands ran; a
@@ -446,6 +718,19 @@ impl Connection {
     }
 
     /// Remembers the mailbox name of a SELECT/EXAMINE just sent (for [`MailboxState::name`]).
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Select, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// let tag = conn.send(&Select::new("Entw&APw-rfe"))?;
+    /// conn.set_selecting_name(&tag, "Entwürfe");
+    /// conn.feed(format!("{tag} OK [READ-WRITE] Select completed.\r\n").as_bytes());
+    /// conn.poll_event()?;
+    /// assert_eq!(conn.mailbox().unwrap().name, "Entwürfe");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_selecting_name(&mut self, tag: &Tag, name: &str) {
         for c in self.in_flight.iter_mut().chain(self.queued.iter_mut()) {
             if &c.tag == tag {
@@ -509,11 +794,38 @@ impl Connection {
 
     /// The next bytes to write, if any. Write them in order; gather them into one write
     /// where possible (fewer packets, no delayed-ACK stalls).
+    ///
+    /// ```
+    /// use imap4_proto::{encode::{Capability, Noop}, Connection, TagGenerator};
+    /// let mut conn = Connection::new();
+    /// conn.set_tag_generator(TagGenerator::with_prefix("a")?);
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// conn.send(&Noop)?;
+    /// conn.send(&Capability)?;
+    /// assert_eq!(conn.poll_transmit().unwrap(), "a1 NOOP\r\n");
+    /// assert_eq!(conn.poll_transmit().unwrap(), "a2 CAPABILITY\r\n");
+    /// assert_eq!(conn.poll_transmit(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn poll_transmit(&mut self) -> Option<Bytes> {
         self.out.pop_front()
     }
 
     /// Everything that may be written now, concatenated (one write).
+    ///
+    /// ```
+    /// use imap4_proto::{encode::{Capability, Noop}, Connection, TagGenerator};
+    /// let mut conn = Connection::new();
+    /// conn.set_tag_generator(TagGenerator::with_prefix("a")?);
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// conn.send(&Noop)?;
+    /// conn.send(&Capability)?;
+    /// assert_eq!(conn.take_transmit().unwrap(), "a1 NOOP\r\na2 CAPABILITY\r\n");
+    /// assert_eq!(conn.take_transmit(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn take_transmit(&mut self) -> Option<Bytes> {
         match self.out.len() {
             0 => None,
@@ -529,6 +841,21 @@ impl Connection {
     }
 
     /// Sends one line for an interactive command (a SASL response, base64 without CRLF).
+    ///
+    /// ```
+    /// use imap4_proto::encode::{base64_encode, Authenticate};
+    /// use imap4_proto::{ConnEvent, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n");
+    /// conn.poll_event()?;
+    /// conn.send(&Authenticate::new("PLAIN"))?;
+    /// conn.take_transmit();
+    /// conn.feed(b"+ \r\n");
+    /// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Continue { .. })));
+    /// conn.send_line(base64_encode(b"\0alice\0s3cr3t").as_bytes());
+    /// assert_eq!(conn.take_transmit().unwrap(), "AGFsaWNlAHMzY3IzdA==\r\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn send_line(&mut self, line: &[u8]) {
         let mut v = Vec::with_capacity(line.len() + 2);
         v.extend_from_slice(line);
@@ -537,22 +864,80 @@ impl Connection {
     }
 
     /// Ends IDLE (`DONE`).
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Idle, ConnEvent, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n");
+    /// conn.poll_event()?;
+    /// let tag = conn.send(&Idle)?;
+    /// conn.take_transmit();
+    /// conn.feed(b"+ idling\r\n* 4 EXISTS\r\n");
+    /// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Continue { .. })));
+    /// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Data { .. })));
+    /// conn.idle_done();
+    /// assert_eq!(conn.take_transmit().unwrap(), "DONE\r\n");
+    /// conn.feed(format!("{tag} OK Idle completed.\r\n").as_bytes());
+    /// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Done { name: "IDLE", .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn idle_done(&mut self) {
         self.out.push_back(Bytes::from_static(b"DONE\r\n"));
     }
 
     /// Feeds received bytes.
+    ///
+    /// ```
+    /// use imap4_proto::{ConnEvent, Connection};
+    /// let mut conn = Connection::new();
+    /// // Bytes may arrive in any pieces.
+    /// conn.feed(b"* OK Dovecot ");
+    /// assert_eq!(conn.poll_event()?, None);
+    /// conn.feed(b"ready.\r\n");
+    /// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Greeting(_))));
+    /// # Ok::<(), imap4_proto::ProtocolError>(())
+    /// ```
     pub fn feed(&mut self, data: &[u8]) {
         self.decoder.feed(data);
     }
 
     /// Takes bytes received but not yet decoded (after STARTTLS they must be discarded:
     /// a man in the middle could have injected them before the handshake).
+    ///
+    /// ```
+    /// use imap4_proto::{encode::StartTls, ConnEvent, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n");
+    /// conn.poll_event()?;
+    /// let tag = conn.send(&StartTls)?;
+    /// conn.feed(format!("{tag} OK Begin TLS negotiation now.\r\n* OK injected\r\n").as_bytes());
+    /// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Done { name: "STARTTLS", .. })));
+    /// // Anything after the tagged OK came before the handshake: discard it.
+    /// assert_eq!(&conn.take_buffered()[..], b"* OK injected\r\n");
+    /// assert_eq!(conn.poll_event()?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn take_buffered(&mut self) -> bytes::BytesMut {
         self.decoder.take_buffered()
     }
 
     /// The next event, `Ok(None)` when more input is needed.
+    ///
+    /// ```
+    /// use imap4_proto::{encode::Noop, ConnEvent, Connection, Data};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// let tag = conn.send(&Noop)?;
+    /// conn.feed(format!("* 3 EXPUNGE\r\n{tag} OK NOOP completed.\r\n").as_bytes());
+    /// let mut events = Vec::new();
+    /// while let Some(ev) = conn.poll_event()? {
+    ///     events.push(ev);
+    /// }
+    /// assert_eq!(events[0], ConnEvent::Data { tag: None, data: Data::Expunge(3) });
+    /// assert!(matches!(&events[1], ConnEvent::Done { name: "NOOP", .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn poll_event(&mut self) -> Result<Option<ConnEvent>, ProtocolError> {
         loop {
             if let Some(e) = self.events.pop_front() {

@@ -238,6 +238,15 @@ fn section_spec(c: &mut Cursor<'_>) -> PResult<Section> {
 }
 
 /// Parses a section specifier as written inside `BODY[...]` (`1.2.HEADER.FIELDS (To)`).
+///
+/// ```
+/// use imap4_proto::decode::parse_section_spec;
+/// let s = parse_section_spec(b"1.2.HEADER.FIELDS (To Cc)")?;
+/// assert_eq!(s.part, [1, 2]);
+/// assert_eq!(s.to_string(), "1.2.HEADER.FIELDS (To Cc)");
+/// assert!(parse_section_spec(b"MIME").is_err()); // MIME needs a part number
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 pub fn parse_section_spec(s: &[u8]) -> Result<Section, ParseError> {
     let mut v = Vec::with_capacity(s.len() + 1);
     v.extend_from_slice(s);

@@ -74,6 +74,14 @@ impl Default for Limits {
 }
 
 /// What went wrong while parsing one response.
+///
+/// ```
+/// use imap4_proto::decode::{parse_response, ParseErrorKind};
+/// let e = parse_response(b"* 1 FETCH (UID 99999999999)\r\n").unwrap_err();
+/// assert_eq!(e.kind, ParseErrorKind::NumberOverflow);
+/// let e = parse_response(b"* 1 FETCH UID 4\r\n").unwrap_err();
+/// assert!(matches!(e.kind, ParseErrorKind::Expected(_)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ParseErrorKind {
@@ -117,6 +125,15 @@ impl fmt::Display for ParseErrorKind {
 
 /// A response could not be parsed. Carries the offset within the response and an excerpt
 /// of the bytes around it, so the server's exact reply can be reported.
+///
+/// ```
+/// use imap4_proto::decode::{parse_response, ParseErrorKind};
+/// let e = parse_response(b"* 3 FETCH (UID x)\r\n").unwrap_err();
+/// assert!(matches!(e.kind, ParseErrorKind::Expected(_)));
+/// assert_eq!(e.offset, 15); // at the `x`
+/// assert_eq!(e.excerpt[e.excerpt_offset], b'x');
+/// assert!(e.to_string().contains("at byte 15"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// What went wrong.
@@ -169,6 +186,15 @@ impl std::error::Error for ParseError {}
 
 /// A fatal framing error: the byte stream can no longer be split into responses (or doing
 /// so would exceed a limit), so the connection must be dropped.
+///
+/// ```
+/// use imap4_proto::{DecodeError, Decoder, Limits};
+/// let mut dec = Decoder::with_limits(Limits { max_literal: 1024, ..Limits::default() });
+/// dec.feed(b"* 1 FETCH (BODY[] {4096}\r\n");
+/// let err = dec.next_event().unwrap_err();
+/// assert!(matches!(err, DecodeError::LiteralTooLarge { len: 4096, limit: 1024, .. }));
+/// assert_eq!(dec.next_event(), Err(err)); // the decoder stays failed
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeError {
@@ -203,6 +229,18 @@ pub enum DecodeError {
 }
 
 /// A response that could not be parsed; the stream continues after it.
+///
+/// ```
+/// use imap4_proto::{Decoder, Event};
+/// let mut dec = Decoder::new();
+/// dec.feed(b"* 3 FETCH (UID x FLAGS (\\Seen))\r\n* 4 EXISTS\r\n");
+/// let Some(Event::Malformed(m)) = dec.next_event()? else { panic!() };
+/// assert_eq!((m.tag, m.fetch_seq), (None, Some(3)));
+/// assert_eq!(m.raw, "* 3 FETCH (UID x FLAGS (\\Seen))\r\n");
+/// // The stream goes on with the next response.
+/// assert!(matches!(dec.next_event()?, Some(Event::Response(_))));
+/// # Ok::<(), imap4_proto::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Malformed {
     /// The tag, if the response began with one (a tagged completion still completes its
@@ -221,6 +259,17 @@ pub struct Malformed {
 /// Only the first line of the response and the line that announces the literal are kept
 /// (each copied once, bounded by [`Limits::max_line`]), so a response with many streamed
 /// literals costs linear time.
+///
+/// ```
+/// use imap4_proto::{Decoder, Event, Limits};
+/// let limits = Limits { stream_literals_from: Some(4), ..Limits::default() };
+/// let mut dec = Decoder::with_limits(limits);
+/// dec.feed(b"* 3 FETCH (UID 9 BODY[] {5}\r\nHello)\r\n");
+/// let Some(Event::LiteralStart(start)) = dec.next_event()? else { panic!() };
+/// assert_eq!(start.len, 5);
+/// assert_eq!(start.first_line, "* 3 FETCH (UID 9 BODY[] {5}");
+/// # Ok::<(), imap4_proto::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiteralStart {
     /// The response's first line up to its first literal header, without CRLF
@@ -251,6 +300,23 @@ impl LiteralStart {
 }
 
 /// What the decoder produces.
+///
+/// ```
+/// use imap4_proto::{Data, Decoder, Event, FetchItem, Limits, Response, SectionData};
+/// let limits = Limits { stream_literals_from: Some(4), ..Limits::default() };
+/// let mut dec = Decoder::with_limits(limits);
+/// dec.feed(b"* 3 FETCH (BODY[] {5}\r\nHello)\r\n");
+/// let mut events = Vec::new();
+/// while let Some(ev) = dec.next_event()? {
+///     events.push(ev);
+/// }
+/// assert!(matches!(events[0], Event::LiteralStart(_)));
+/// assert_eq!(events[1], Event::LiteralChunk("Hello".into()));
+/// assert_eq!(events[2], Event::LiteralEnd);
+/// let Event::Response(Response::Data(Data::Fetch(f))) = &events[3] else { panic!() };
+/// assert!(matches!(&f.items[0], FetchItem::BodySection { data: SectionData::Streamed(5), .. }));
+/// # Ok::<(), imap4_proto::DecodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// A complete, parsed response.
@@ -321,11 +387,25 @@ impl Default for Decoder {
 
 impl Decoder {
     /// A decoder with default [`Limits`].
+    ///
+    /// ```
+    /// use imap4_proto::{Decoder, Limits};
+    /// let dec = Decoder::new();
+    /// assert_eq!(dec.limits(), &Limits::default());
+    /// assert!(dec.is_idle());
+    /// ```
     pub fn new() -> Self {
         Self::with_limits(Limits::default())
     }
 
     /// A decoder with the given limits.
+    ///
+    /// ```
+    /// use imap4_proto::{Decoder, Limits};
+    /// let mut dec = Decoder::with_limits(Limits { max_line: 16, ..Limits::default() });
+    /// dec.feed(b"* OK this greeting line is far too long\r\n");
+    /// assert!(dec.next_event().is_err());
+    /// ```
     pub fn with_limits(limits: Limits) -> Self {
         Decoder {
             buf: BytesMut::with_capacity(16 * 1024),
@@ -343,27 +423,74 @@ impl Decoder {
     }
 
     /// The limits in force.
+    ///
+    /// ```
+    /// use imap4_proto::{Decoder, Limits};
+    /// let dec = Decoder::with_limits(Limits { max_depth: 8, ..Limits::default() });
+    /// assert_eq!(dec.limits().max_depth, 8);
+    /// ```
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
 
     /// Changes the limits (e.g. to switch literal streaming on for one command).
+    ///
+    /// ```
+    /// use imap4_proto::{Decoder, Event};
+    /// let mut dec = Decoder::new();
+    /// // Stream message bodies of 1 KiB or more instead of buffering them.
+    /// let mut limits = dec.limits().clone();
+    /// limits.stream_literals_from = Some(1024);
+    /// dec.set_limits(limits);
+    /// dec.feed(b"* 1 FETCH (BODY[] {2048}\r\n");
+    /// assert!(matches!(dec.next_event()?, Some(Event::LiteralStart(s)) if s.len == 2048));
+    /// # Ok::<(), imap4_proto::DecodeError>(())
+    /// ```
     pub fn set_limits(&mut self, limits: Limits) {
         self.limits = limits;
     }
 
     /// Appends received bytes.
+    ///
+    /// ```
+    /// use imap4_proto::{Data, Decoder, Event, Response};
+    /// let mut dec = Decoder::new();
+    /// dec.feed(b"* 18 EXI");
+    /// assert_eq!(dec.next_event()?, None); // not a whole line yet
+    /// dec.feed(b"STS\r\n");
+    /// assert_eq!(dec.next_event()?, Some(Event::Response(Response::Data(Data::Exists(18)))));
+    /// # Ok::<(), imap4_proto::DecodeError>(())
+    /// ```
     pub fn feed(&mut self, data: &[u8]) {
         self.buf.extend_from_slice(data);
     }
 
     /// The internal buffer, to read into directly (append to it, e.g. with
     /// `BytesMut::reserve` and `read_buf`).
+    ///
+    /// ```
+    /// use imap4_proto::{Data, Decoder, Event, Response};
+    /// let mut dec = Decoder::new();
+    /// // E.g. `socket.read_buf(dec.buffer_mut())`; here the bytes are appended by hand.
+    /// dec.buffer_mut().extend_from_slice(b"* 2 RECENT\r\n");
+    /// assert_eq!(dec.next_event()?, Some(Event::Response(Response::Data(Data::Recent(2)))));
+    /// # Ok::<(), imap4_proto::DecodeError>(())
+    /// ```
     pub fn buffer_mut(&mut self) -> &mut BytesMut {
         &mut self.buf
     }
 
     /// Bytes received but not yet returned as events.
+    ///
+    /// ```
+    /// use imap4_proto::Decoder;
+    /// let mut dec = Decoder::new();
+    /// dec.feed(b"* 1 EXISTS\r\n* 2 EXI");
+    /// assert_eq!(dec.buffered(), 19);
+    /// dec.next_event()?;
+    /// assert_eq!(dec.buffered(), 7);
+    /// # Ok::<(), imap4_proto::DecodeError>(())
+    /// ```
     pub fn buffered(&self) -> usize {
         self.buf.len()
     }
@@ -371,6 +498,17 @@ impl Decoder {
     /// Takes every byte that has not been consumed yet, resetting the decoder to the start
     /// of a response. Used after STARTTLS (the bytes must be discarded) and when COMPRESS
     /// starts (the bytes are compressed data).
+    ///
+    /// ```
+    /// use imap4_proto::Decoder;
+    /// let mut dec = Decoder::new();
+    /// dec.feed(b"a1 OK Begin TLS negotiation now\r\n* OK injected\r\n");
+    /// dec.next_event()?; // the tagged OK to STARTTLS
+    /// // Whatever followed arrived before the TLS handshake: drop it.
+    /// assert_eq!(&dec.take_buffered()[..], b"* OK injected\r\n");
+    /// assert!(dec.is_idle());
+    /// # Ok::<(), imap4_proto::DecodeError>(())
+    /// ```
     pub fn take_buffered(&mut self) -> BytesMut {
         self.head.clear();
         self.streamed.clear();
@@ -386,6 +524,18 @@ impl Decoder {
 
     /// How many more bytes are known to be needed: the rest of a pending literal.
     /// `None` when waiting for the end of a line (unknown length).
+    ///
+    /// ```
+    /// use imap4_proto::Decoder;
+    /// let mut dec = Decoder::new();
+    /// dec.feed(b"* 1 FETCH (BODY[] {100}\r\n0123456789");
+    /// assert_eq!(dec.next_event()?, None);
+    /// assert_eq!(dec.needed(), Some(90)); // the rest of the literal
+    /// dec.feed(&[b'x'; 90]);
+    /// assert_eq!(dec.next_event()?, None);
+    /// assert_eq!(dec.needed(), None); // now waiting for the end of the line
+    /// # Ok::<(), imap4_proto::DecodeError>(())
+    /// ```
     pub fn needed(&self) -> Option<u64> {
         match self.state {
             State::Literal(n) => Some(n.saturating_sub((self.buf.len() - self.scan) as u64)),
@@ -395,11 +545,33 @@ impl Decoder {
     }
 
     /// Whether the decoder sits between responses with nothing buffered.
+    ///
+    /// ```
+    /// use imap4_proto::Decoder;
+    /// let mut dec = Decoder::new();
+    /// dec.feed(b"* 1 EXISTS\r\n");
+    /// assert!(!dec.is_idle());
+    /// dec.next_event()?;
+    /// assert!(dec.is_idle());
+    /// # Ok::<(), imap4_proto::DecodeError>(())
+    /// ```
     pub fn is_idle(&self) -> bool {
         self.buf.is_empty() && self.head.is_empty() && self.state == State::Line
     }
 
     /// Returns the next event, `Ok(None)` when more bytes are needed, or a fatal error.
+    ///
+    /// ```
+    /// use imap4_proto::{Data, Decoder, Event, Response};
+    /// let mut dec = Decoder::new();
+    /// dec.feed(b"* 3 EXISTS\r\n* 1 RECENT\r\n");
+    /// let mut data = Vec::new();
+    /// while let Some(Event::Response(Response::Data(d))) = dec.next_event()? {
+    ///     data.push(d);
+    /// }
+    /// assert_eq!(data, [Data::Exists(3), Data::Recent(1)]);
+    /// # Ok::<(), imap4_proto::DecodeError>(())
+    /// ```
     pub fn next_event(&mut self) -> Result<Option<Event>, DecodeError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
@@ -638,6 +810,14 @@ pub fn parse_flags(resp: &[u8]) -> Vec<crate::types::Flag> {
 
 /// Parses a sequence of complete responses from a byte slice (convenience for tests and
 /// tools). Stops at the first fatal framing error; malformed responses are included.
+///
+/// ```
+/// use imap4_proto::decode::{parse_all, Event};
+/// let events = parse_all(b"* 2 EXISTS\r\n* 2 FETCH (UID ?)\r\na1 OK done\r\n")?;
+/// assert_eq!(events.len(), 3);
+/// assert!(matches!(events[1], Event::Malformed(_)));
+/// # Ok::<(), imap4_proto::DecodeError>(())
+/// ```
 pub fn parse_all(bytes: &[u8]) -> Result<Vec<Event>, DecodeError> {
     let mut d = Decoder::new();
     d.feed(bytes);

@@ -75,6 +75,16 @@ pub struct XOAuth2 {
 
 impl XOAuth2 {
     /// XOAUTH2 as `user` with an OAuth 2.0 access token. Control characters are refused.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, XOAuth2};
+    /// let mut auth = XOAuth2::new("alice@example.com", "ya29.token")?;
+    /// assert_eq!(auth.mechanism(), "XOAUTH2");
+    /// let ir = auth.initial_response().unwrap();
+    /// assert_eq!(ir, b"user=alice@example.com\x01auth=Bearer ya29.token\x01\x01");
+    /// assert!(XOAuth2::new("alice@example.com", "bad\ntoken").is_err());
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn new(user: &str, token: &str) -> Result<XOAuth2, SaslError> {
         check_text("user name", user)?;
         check_text("token", token)?;
@@ -87,6 +97,17 @@ impl XOAuth2 {
     }
 
     /// The server's error status (JSON text), when it refused the token.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, XOAuth2};
+    /// let mut auth = XOAuth2::new("alice@example.com", "expired")?;
+    /// auth.initial_response();
+    /// assert_eq!(auth.server_error(), None);
+    /// auth.step(br#"{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}"#)?;
+    /// assert!(auth.server_error().unwrap().contains("\"400\""));
+    /// assert!(auth.finish(None).is_err());
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn server_error(&self) -> Option<&str> {
         self.error.as_deref()
     }
@@ -165,6 +186,15 @@ pub struct OAuthBearer {
 impl OAuthBearer {
     /// OAUTHBEARER as `user` (sent as the authzid; an empty one is left out) with an OAuth
     /// 2.0 bearer token. Control characters are refused.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, OAuthBearer};
+    /// let mut auth = OAuthBearer::new("alice@example.com", "tok")?;
+    /// assert_eq!(auth.mechanism(), "OAUTHBEARER");
+    /// let ir = auth.initial_response().unwrap();
+    /// assert_eq!(ir, b"n,a=alice@example.com,\x01auth=Bearer tok\x01\x01");
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn new(user: &str, token: &str) -> Result<OAuthBearer, SaslError> {
         check_text("user name", user)?;
         check_text("token", token)?;
@@ -179,6 +209,14 @@ impl OAuthBearer {
     }
 
     /// Adds the `host` the client connected to (RFC 7628 recommends it).
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, OAuthBearer};
+    /// let mut auth = OAuthBearer::new("", "tok")?.with_host("imap.example.com")?;
+    /// let ir = auth.initial_response().unwrap();
+    /// assert_eq!(ir, b"n,,\x01host=imap.example.com\x01auth=Bearer tok\x01\x01");
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn with_host(mut self, host: &str) -> Result<OAuthBearer, SaslError> {
         check_text("host", host)?;
         self.host = Some(host.to_string());
@@ -186,12 +224,28 @@ impl OAuthBearer {
     }
 
     /// Adds the `port` the client connected to.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, OAuthBearer};
+    /// let mut auth = OAuthBearer::new("", "tok")?.with_port(993);
+    /// assert_eq!(auth.initial_response().unwrap(), b"n,,\x01port=993\x01auth=Bearer tok\x01\x01");
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn with_port(mut self, port: u16) -> OAuthBearer {
         self.port = Some(port);
         self
     }
 
     /// The server's error status (JSON text), when it refused the token.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, OAuthBearer};
+    /// let mut auth = OAuthBearer::new("alice@example.com", "expired")?;
+    /// auth.initial_response();
+    /// assert_eq!(auth.step(br#"{"status":"invalid_token"}"#)?, b"\x01");
+    /// assert_eq!(auth.server_error(), Some(r#"{"status":"invalid_token"}"#));
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn server_error(&self) -> Option<&str> {
         self.error.as_deref()
     }

@@ -34,11 +34,28 @@ pub struct Plain {
 
 impl Plain {
     /// Authenticates and acts as `user`. A NUL character in either string is refused.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Plain};
+    /// let mut auth = Plain::new("alice", "s3cr3t")?;
+    /// assert_eq!(auth.mechanism(), "PLAIN");
+    /// assert_eq!(auth.initial_response().unwrap(), b"\0alice\0s3cr3t");
+    /// assert!(Plain::new("alice", "pass\0word").is_err());
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn new(user: &str, password: &str) -> Result<Plain, SaslError> {
         Plain::with_authzid("", user, password)
     }
 
     /// Authenticates as `user` and acts as `authzid` (empty: as `user`).
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Plain};
+    /// // An administrator reading alice's mailbox (a Dovecot master user, for instance).
+    /// let mut auth = Plain::with_authzid("alice", "admin", "adminpass")?;
+    /// assert_eq!(auth.initial_response().unwrap(), b"alice\0admin\0adminpass");
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn with_authzid(authzid: &str, user: &str, password: &str) -> Result<Plain, SaslError> {
         for (what, s) in [
             ("authorization identity", authzid),
@@ -131,6 +148,15 @@ pub struct Login {
 
 impl Login {
     /// LOGIN as `user` with `password`.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Login};
+    /// let mut auth = Login::new("alice", "s3cr3t");
+    /// assert_eq!(auth.mechanism(), "LOGIN");
+    /// assert_eq!(auth.step(b"Username:")?, b"alice");
+    /// assert_eq!(auth.step(b"Password:")?, b"s3cr3t");
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn new(user: &str, password: &str) -> Login {
         Login {
             user: user.to_string(),
@@ -199,6 +225,15 @@ pub struct CramMd5 {
 
 impl CramMd5 {
     /// CRAM-MD5 as `user` with `password`.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, CramMd5};
+    /// let mut auth = CramMd5::new("tim", "tanstaaftanstaaf");
+    /// assert_eq!(auth.mechanism(), "CRAM-MD5");
+    /// let r = auth.step(b"<1896.697170952@postoffice.reston.mci.net>")?;
+    /// assert!(r.starts_with(b"tim "));
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn new(user: &str, password: &str) -> CramMd5 {
         CramMd5 {
             user: user.to_string(),

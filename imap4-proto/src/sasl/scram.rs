@@ -30,6 +30,14 @@ pub enum ScramHash {
 
 impl ScramHash {
     /// The SASL mechanism name.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Scram, ScramHash};
+    /// assert_eq!(ScramHash::Sha1.mechanism(), "SCRAM-SHA-1");
+    /// let auth = Scram::sha256("user", "pencil")?;
+    /// assert_eq!(auth.hash().mechanism(), auth.mechanism());
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn mechanism(self) -> &'static str {
         match self {
             ScramHash::Sha1 => "SCRAM-SHA-1",
@@ -160,6 +168,15 @@ impl Scram {
     pub const DEFAULT_MAX_ITERATIONS: u32 = 1_000_000;
 
     /// SCRAM with `hash`, as `user` with `password`. Fails when SASLprep refuses either.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Scram, ScramHash};
+    /// let auth = Scram::new(ScramHash::Sha256, "user", "pencil")?;
+    /// assert_eq!(auth.mechanism(), "SCRAM-SHA-256");
+    /// // SASLprep refuses control characters.
+    /// assert!(Scram::new(ScramHash::Sha256, "user", "pen\u{7}cil").is_err());
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn new(hash: ScramHash, user: &str, password: &str) -> Result<Scram, SaslError> {
         Ok(Scram {
             hash,
@@ -173,17 +190,41 @@ impl Scram {
     }
 
     /// `SCRAM-SHA-1`.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Scram};
+    /// let auth = Scram::sha1("user", "pencil")?;
+    /// assert_eq!(auth.mechanism(), "SCRAM-SHA-1");
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn sha1(user: &str, password: &str) -> Result<Scram, SaslError> {
         Scram::new(ScramHash::Sha1, user, password)
     }
 
     /// `SCRAM-SHA-256`.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Scram};
+    /// let mut auth = Scram::sha256("user", "pencil")?;
+    /// assert_eq!(auth.mechanism(), "SCRAM-SHA-256");
+    /// // The client-first message: no channel binding, the user name, a random nonce.
+    /// assert!(auth.initial_response().unwrap().starts_with(b"n,,n=user,r="));
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn sha256(user: &str, password: &str) -> Result<Scram, SaslError> {
         Scram::new(ScramHash::Sha256, user, password)
     }
 
     /// Uses this client nonce instead of a random one (tests, or a caller's own random
     /// source). It must be printable ASCII without `,` and not empty.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Scram};
+    /// let mut auth = Scram::sha256("user", "pencil")?.with_nonce("rOprNGfwEbeRWgbNEkqO")?;
+    /// assert_eq!(auth.initial_response().unwrap(), b"n,,n=user,r=rOprNGfwEbeRWgbNEkqO");
+    /// assert!(Scram::sha256("user", "pencil")?.with_nonce("a,b").is_err());
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn with_nonce(mut self, nonce: &str) -> Result<Scram, SaslError> {
         if nonce.is_empty() || !nonce.bytes().all(is_printable) {
             return Err(SaslError::InvalidInput {
@@ -196,6 +237,13 @@ impl Scram {
     }
 
     /// Acts as `authzid` (the authorization identity, sent in the GS2 header).
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Scram};
+    /// let mut auth = Scram::sha256("admin", "pencil")?.with_authzid("alice")?.with_nonce("abc")?;
+    /// assert_eq!(auth.initial_response().unwrap(), b"n,a=alice,n=admin,r=abc");
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn with_authzid(mut self, authzid: &str) -> Result<Scram, SaslError> {
         self.authzid = saslname(&saslprep(authzid, "authorization identity")?);
         Ok(self)
@@ -203,12 +251,28 @@ impl Scram {
 
     /// The largest iteration count to accept from the server (default
     /// [`DEFAULT_MAX_ITERATIONS`](Self::DEFAULT_MAX_ITERATIONS); never below 4096).
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Authenticator, Scram};
+    /// let auth = Scram::sha256("user", "pencil")?.with_nonce("abc")?;
+    /// let mut auth = auth.with_max_iterations(10_000);
+    /// auth.initial_response();
+    /// // A server asking for more iterations than allowed is refused.
+    /// assert!(auth.step(b"r=abcdef,s=QSXCR+Q6sek8bf92,i=20000").is_err());
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn with_max_iterations(mut self, max: u32) -> Scram {
         self.max_iterations = max.max(MIN_ITERATIONS);
         self
     }
 
     /// The hash function.
+    ///
+    /// ```
+    /// use imap4_proto::sasl::{Scram, ScramHash};
+    /// assert_eq!(Scram::sha1("user", "pencil")?.hash(), ScramHash::Sha1);
+    /// # Ok::<(), imap4_proto::sasl::SaslError>(())
+    /// ```
     pub fn hash(&self) -> ScramHash {
         self.hash
     }

@@ -119,6 +119,24 @@ fn get(raw: &[u8], s: Span) -> Option<&[u8]> {
 }
 
 /// Unknown body extension data (RFC 3501 `body-extension`).
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// let r = parse_response(b"* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 3 1 \
+///     NIL NIL NIL NIL \"X-VENDOR\" 42 (\"a\" NIL)))\r\n")?;
+/// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let part = f.body_structure().unwrap().as_single().unwrap();
+/// use imap4_proto::BodyExtension;
+/// assert_eq!(part.extensions()[1], BodyExtension::Number(42));
+/// assert_eq!(
+///     part.extensions()[2],
+///     BodyExtension::List(vec![
+///         BodyExtension::NString(Some("a".into())),
+///         BodyExtension::NString(None)
+///     ])
+/// );
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyExtension {
     /// A string or NIL.
@@ -130,6 +148,30 @@ pub enum BodyExtension {
 }
 
 /// A part of a [`BodyStructure`], borrowed from it.
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+/// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+/// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+/// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+/// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+/// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+/// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+/// #     \"https://example.com/m\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let bs = f.body_structure().unwrap();
+/// use imap4_proto::BodyPart;
+/// let BodyPart::Multipart(mixed) = bs.root() else { panic!() };
+/// let kinds: Vec<String> = mixed
+///     .parts()
+///     .map(|p| match p {
+///         BodyPart::Single(s) => s.mime_type(),
+///         BodyPart::Multipart(_) => "multipart".to_string(),
+///     })
+///     .collect();
+/// assert_eq!(kinds, ["text/plain", "application/pdf"]);
+/// ```
 #[derive(Clone, Copy, PartialEq)]
 pub enum BodyPart<'a> {
     /// A leaf part: text, any basic type, or an encapsulated `message/rfc822`.
@@ -149,6 +191,25 @@ impl fmt::Debug for BodyPart<'_> {
 
 /// A non-multipart body part, borrowed from its [`BodyStructure`]. Strings the grammar
 /// requires (type, subtype, encoding, parameters) read as empty when a server sent NIL.
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+/// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+/// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+/// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+/// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+/// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+/// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+/// #     \"https://example.com/m\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let bs = f.body_structure().unwrap();
+/// let (section, pdf) = bs.parts().remove(1);
+/// assert_eq!(section, [2]);
+/// assert_eq!(pdf.mime_type(), "application/pdf");
+/// assert_eq!(pdf.encoding(), b"BASE64");
+/// assert_eq!(pdf.filename(), Some(&b"invoice.pdf"[..]));
+/// ```
 #[derive(Clone, Copy)]
 pub struct SinglePart<'a> {
     bs: &'a BodyStructure,
@@ -156,6 +217,24 @@ pub struct SinglePart<'a> {
 }
 
 /// A `multipart/*` body part, borrowed from its [`BodyStructure`].
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+/// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+/// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+/// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+/// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+/// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+/// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+/// #     \"https://example.com/m\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let bs = f.body_structure().unwrap();
+/// let mixed = bs.as_multipart().unwrap();
+/// assert_eq!(mixed.subtype(), b"MIXED");
+/// assert_eq!(mixed.param("boundary"), Some(&b"b1_2f1"[..]));
+/// assert_eq!(mixed.parts().count(), 2);
+/// ```
 #[derive(Clone, Copy)]
 pub struct MultiPart<'a> {
     bs: &'a BodyStructure,
@@ -164,6 +243,24 @@ pub struct MultiPart<'a> {
 
 /// A Content-Disposition (`attachment; filename=...`), borrowed from its
 /// [`BodyStructure`].
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+/// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+/// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+/// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+/// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+/// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+/// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+/// #     \"https://example.com/m\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let bs = f.body_structure().unwrap();
+/// # let pdf = bs.attachments()[0].1;
+/// let d = pdf.disposition().unwrap();
+/// assert_eq!(d.kind(), b"ATTACHMENT");
+/// assert_eq!(d.param("filename"), Some(&b"invoice.pdf"[..]));
+/// ```
 #[derive(Clone, Copy)]
 pub struct Disposition<'a> {
     raw: &'a [u8],
@@ -172,6 +269,23 @@ pub struct Disposition<'a> {
 }
 
 /// Content-Type or Content-Disposition parameters: `(name, value)` pairs in server order.
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+/// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+/// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+/// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+/// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+/// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+/// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+/// #     \"https://example.com/m\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let bs = f.body_structure().unwrap();
+/// # let text = bs.text_part(false).unwrap().1;
+/// let params: Vec<(&[u8], &[u8])> = text.params().collect();
+/// assert_eq!(params, [(&b"CHARSET"[..], &b"utf-8"[..]), (&b"FORMAT"[..], &b"flowed"[..])]);
+/// ```
 #[derive(Clone)]
 pub struct Params<'a> {
     raw: &'a [u8],
@@ -179,6 +293,22 @@ pub struct Params<'a> {
 }
 
 /// Content-Language values, in server order.
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+/// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+/// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+/// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+/// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+/// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+/// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+/// #     \"https://example.com/m\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let bs = f.body_structure().unwrap();
+/// let langs: Vec<&[u8]> = bs.as_multipart().unwrap().language().collect();
+/// assert_eq!(langs, [&b"en"[..], &b"de"[..]]);
+/// ```
 #[derive(Clone)]
 pub struct Languages<'a> {
     raw: &'a [u8],
@@ -264,14 +394,66 @@ impl fmt::Debug for OptLossy<'_> {
 
 impl<'a> Disposition<'a> {
     /// `attachment`, `inline`, ...
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.disposition().unwrap().kind(), b"ATTACHMENT");
+    /// ```
     pub fn kind(&self) -> &'a [u8] {
         get(self.raw, self.kind).unwrap_or_default()
     }
     /// Its parameters (`filename`, `size`, ...).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// let d = pdf.disposition().unwrap();
+    /// let names: Vec<&[u8]> = d.params().map(|(k, _)| k).collect();
+    /// assert_eq!(names, [&b"FILENAME"[..], &b"SIZE"[..]]);
+    /// ```
     pub fn params(&self) -> Params<'a> {
         Params::new(self.raw, self.params)
     }
     /// A parameter, by case-insensitive name.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// let d = pdf.disposition().unwrap();
+    /// assert_eq!(d.param("size"), Some(&b"38112"[..]));
+    /// assert_eq!(d.param("creation-date"), None);
+    /// ```
     pub fn param(&self, name: &str) -> Option<&'a [u8]> {
         find_param(self.params(), name)
     }
@@ -353,10 +535,43 @@ impl BodyStructure {
     }
 
     /// The top part.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// use imap4_proto::BodyPart;
+    /// assert!(matches!(bs.root(), BodyPart::Multipart(m) if m.subtype() == b"MIXED"));
+    /// ```
     pub fn root(&self) -> BodyPart<'_> {
         self.part(0)
     }
     /// The top part if it is a single part.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// assert!(bs.as_single().is_none()); // multipart/mixed
+    /// let (_, text) = bs.parts()[0];
+    /// assert_eq!(text.mime_type(), "text/plain");
+    /// ```
     pub fn as_single(&self) -> Option<SinglePart<'_>> {
         match self.root() {
             BodyPart::Single(p) => Some(p),
@@ -364,6 +579,21 @@ impl BodyStructure {
         }
     }
     /// The top part if it is a multipart.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// assert_eq!(bs.as_multipart().unwrap().subtype(), b"MIXED");
+    /// ```
     pub fn as_multipart(&self) -> Option<MultiPart<'_>> {
         match self.root() {
             BodyPart::Multipart(m) => Some(m),
@@ -371,6 +601,21 @@ impl BodyStructure {
         }
     }
     /// Whether the top part is a multipart.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// assert!(bs.is_multipart());
+    /// ```
     pub fn is_multipart(&self) -> bool {
         self.node(0).flags & MULTI != 0
     }
@@ -380,6 +625,23 @@ impl BodyStructure {
     ///
     /// # Panics
     /// If `part` is not a slice returned by this body structure's accessors.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// let encoding: imap4_proto::Bytes = bs.share(pdf.encoding());
+    /// assert_eq!(encoding, "BASE64");
+    /// ```
     pub fn share(&self, part: &[u8]) -> Bytes {
         self.raw.slice_ref(part)
     }
@@ -433,6 +695,25 @@ impl BodyStructure {
 
     /// The main text part: the first `text/plain` (or, if `prefer_html`, `text/html`) that is
     /// not an attachment, falling back to the other kind.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// let (section, text) = bs.text_part(false).unwrap();
+    /// assert_eq!(section, [1]);
+    /// assert_eq!(text.param("charset"), Some(&b"utf-8"[..]));
+    /// // No text/html part: the plain one is the fallback.
+    /// assert_eq!(bs.text_part(true).unwrap().0, [1]);
+    /// ```
     pub fn text_part(&self, prefer_html: bool) -> Option<(Vec<u32>, SinglePart<'_>)> {
         let (first, second): (&[u8], &[u8]) = if prefer_html {
             (b"html", b"plain")
@@ -453,6 +734,24 @@ impl BodyStructure {
     }
 
     /// The attachment parts with their section numbers.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// let atts = bs.attachments();
+    /// assert_eq!(atts.len(), 1);
+    /// assert_eq!(atts[0].0, [2]);
+    /// assert_eq!(atts[0].1.filename(), Some(&b"invoice.pdf"[..]));
+    /// ```
     pub fn attachments(&self) -> Vec<(Vec<u32>, SinglePart<'_>)> {
         self.parts()
             .into_iter()
@@ -475,40 +774,185 @@ impl fmt::Debug for BodyStructure {
 
 impl<'a> SinglePart<'a> {
     /// Media type (`TEXT`, `IMAGE`, `MESSAGE`, ...), as sent.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.media_type(), b"APPLICATION");
+    /// ```
     pub fn media_type(&self) -> &'a [u8] {
         self.bs.str(self.i, MEDIA_TYPE).unwrap_or_default()
     }
     /// Media subtype (`PLAIN`, `HTML`, `RFC822`, ...), as sent.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.subtype(), b"PDF");
+    /// ```
     pub fn subtype(&self) -> &'a [u8] {
         self.bs.str(self.i, SUBTYPE).unwrap_or_default()
     }
     /// Content-Type parameters (`charset`, `name`, ...).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// let params: Vec<_> = pdf.params().collect();
+    /// assert_eq!(params, [(&b"NAME"[..], &b"invoice.pdf"[..])]);
+    /// ```
     pub fn params(&self) -> Params<'a> {
         self.bs.params_of(self.i)
     }
     /// Content-ID.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.id(), Some(&b"<part2@example.com>"[..]));
+    /// # assert_eq!(bs.text_part(false).unwrap().1.id(), None);
+    /// ```
     pub fn id(&self) -> Option<&'a [u8]> {
         self.bs.str(self.i, ID)
     }
     /// Content-Description.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.description(), Some(&b"March invoice"[..]));
+    /// ```
     pub fn description(&self) -> Option<&'a [u8]> {
         self.bs.str(self.i, DESCRIPTION)
     }
     /// Content-Transfer-Encoding (`7BIT`, `BASE64`, `QUOTED-PRINTABLE`, ...).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let text = bs.text_part(false).unwrap().1;
+    /// assert_eq!(text.encoding(), b"QUOTED-PRINTABLE");
+    /// ```
     pub fn encoding(&self) -> &'a [u8] {
         self.bs.str(self.i, ENCODING).unwrap_or_default()
     }
     /// Size in bytes of the encoded body.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.size(), 52180);
+    /// ```
     pub fn size(&self) -> u64 {
         self.bs.node(self.i).size
     }
     /// Line count (text parts and message/rfc822).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let text = bs.text_part(false).unwrap().1;
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(text.lines(), Some(31));
+    /// assert_eq!(pdf.lines(), None);
+    /// ```
     pub fn lines(&self) -> Option<u64> {
         let n = self.bs.node(self.i);
         (n.flags & HAS_LINES != 0).then_some(n.lines)
     }
     /// The encapsulated message of a `message/rfc822` (or `message/global`) part: its
     /// envelope and its body's top part.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 2 FETCH (BODYSTRUCTURE (\"MESSAGE\" \"RFC822\" NIL NIL NIL \
+    ///     \"7BIT\" 530 (NIL \"Fwd: lunch\" NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" \
+    ///     (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 12 1) 14))\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let part = f.body_structure().unwrap().as_single().unwrap();
+    /// let (env, inner) = part.message().unwrap();
+    /// assert_eq!(env.subject(), Some(&b"Fwd: lunch"[..]));
+    /// assert!(matches!(inner, imap4_proto::BodyPart::Single(p) if p.mime_type() == "text/plain"));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn message(&self) -> Option<(&'a Envelope, BodyPart<'a>)> {
         let m = self.bs.node(self.i).msg;
         if m == NONE {
@@ -518,31 +962,142 @@ impl<'a> SinglePart<'a> {
         Some((env, self.bs.part(self.i + 1)))
     }
     /// Content-MD5 (BODYSTRUCTURE extension data).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.md5(), Some(&b"Q2hlY2sgSW50ZWdyaXR5IQ=="[..]));
+    /// ```
     pub fn md5(&self) -> Option<&'a [u8]> {
         self.bs.str(self.i, MD5)
     }
     /// Content-Disposition.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let text = bs.text_part(false).unwrap().1;
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.disposition().unwrap().kind(), b"ATTACHMENT");
+    /// assert!(text.disposition().is_none());
+    /// ```
     pub fn disposition(&self) -> Option<Disposition<'a>> {
         self.bs.disposition_of(self.i)
     }
     /// Content-Language values.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let text = bs.text_part(false).unwrap().1;
+    /// assert_eq!(text.language().collect::<Vec<_>>(), [&b"en"[..]]);
+    /// ```
     pub fn language(&self) -> Languages<'a> {
         self.bs.language_of(self.i)
     }
     /// Content-Location.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.location(), Some(&b"https://example.com/i.pdf"[..]));
+    /// ```
     pub fn location(&self) -> Option<&'a [u8]> {
         self.bs.str(self.i, LOCATION)
     }
     /// Extension data after the known fields, kept as sent.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \
+    ///     \"7BIT\" 3 1 NIL NIL NIL NIL \"X-VENDOR\" 42 (\"a\" NIL)))\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let part = f.body_structure().unwrap().as_single().unwrap();
+    /// assert_eq!(part.extensions().len(), 3);
+    /// assert_eq!(part.extensions()[1], imap4_proto::BodyExtension::Number(42));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn extensions(&self) -> &'a [BodyExtension] {
         self.bs.extensions_of(self.i)
     }
     /// The body structure this part belongs to (for [`BodyStructure::share`]).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// // Share a string without copying, starting from the part alone.
+    /// let owned = pdf.body_structure().share(pdf.subtype());
+    /// assert_eq!(owned, "PDF");
+    /// ```
     pub fn body_structure(&self) -> &'a BodyStructure {
         self.bs
     }
 
     /// `type/subtype` in lower case.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.mime_type(), "application/pdf");
+    /// ```
     pub fn mime_type(&self) -> String {
         format!(
             "{}/{}",
@@ -552,10 +1107,45 @@ impl<'a> SinglePart<'a> {
         .to_ascii_lowercase()
     }
     /// A Content-Type parameter, by case-insensitive name.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let text = bs.text_part(false).unwrap().1;
+    /// assert_eq!(text.param("charset"), Some(&b"utf-8"[..]));
+    /// assert_eq!(text.param("delsp"), None);
+    /// ```
     pub fn param(&self, name: &str) -> Option<&'a [u8]> {
         find_param(self.params(), name)
     }
     /// The file name: the disposition's `filename`, else the type's `name`.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let text = bs.text_part(false).unwrap().1;
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert_eq!(pdf.filename(), Some(&b"invoice.pdf"[..]));
+    /// assert_eq!(text.filename(), None);
+    /// ```
     pub fn filename(&self) -> Option<&'a [u8]> {
         self.disposition()
             .and_then(|d| d.param("filename"))
@@ -563,6 +1153,24 @@ impl<'a> SinglePart<'a> {
     }
     /// Whether the part is an attachment: disposition `attachment`, or a non-text part with a
     /// file name.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let text = bs.text_part(false).unwrap().1;
+    /// # let pdf = bs.attachments()[0].1;
+    /// assert!(pdf.is_attachment());
+    /// assert!(!text.is_attachment());
+    /// ```
     pub fn is_attachment(&self) -> bool {
         match self.disposition() {
             Some(d) if d.kind().eq_ignore_ascii_case(b"attachment") => true,
@@ -626,39 +1234,192 @@ impl<'a> MultiPart<'a> {
         })
     }
     /// The child parts (section numbers 1, 2, ...).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// let subtypes: Vec<&[u8]> = mp
+    ///     .parts()
+    ///     .filter_map(|p| match p {
+    ///         imap4_proto::BodyPart::Single(s) => Some(s.subtype()),
+    ///         _ => None,
+    ///     })
+    ///     .collect();
+    /// assert_eq!(subtypes, [&b"PLAIN"[..], &b"PDF"[..]]);
+    /// ```
     pub fn parts(&self) -> impl Iterator<Item = BodyPart<'a>> + 'a {
         let bs = self.bs;
         self.children().map(move |c| bs.part(c))
     }
     /// Subtype (`MIXED`, `ALTERNATIVE`, `RELATED`, ...).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// assert_eq!(mp.subtype(), b"MIXED");
+    /// ```
     pub fn subtype(&self) -> &'a [u8] {
         self.bs.str(self.i, SUBTYPE).unwrap_or_default()
     }
     /// Content-Type parameters (`boundary`, ...).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// let params: Vec<_> = mp.params().collect();
+    /// assert_eq!(params, [(&b"BOUNDARY"[..], &b"b1_2f1"[..])]);
+    /// ```
     pub fn params(&self) -> Params<'a> {
         self.bs.params_of(self.i)
     }
     /// A Content-Type parameter, by case-insensitive name.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// assert_eq!(mp.param("boundary"), Some(&b"b1_2f1"[..]));
+    /// ```
     pub fn param(&self, name: &str) -> Option<&'a [u8]> {
         find_param(self.params(), name)
     }
     /// Content-Disposition.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// assert_eq!(mp.disposition().unwrap().kind(), b"INLINE");
+    /// ```
     pub fn disposition(&self) -> Option<Disposition<'a>> {
         self.bs.disposition_of(self.i)
     }
     /// Content-Language values.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// assert_eq!(mp.language().collect::<Vec<_>>(), [&b"en"[..], &b"de"[..]]);
+    /// ```
     pub fn language(&self) -> Languages<'a> {
         self.bs.language_of(self.i)
     }
     /// Content-Location.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// assert_eq!(mp.location(), Some(&b"https://example.com/m"[..]));
+    /// ```
     pub fn location(&self) -> Option<&'a [u8]> {
         self.bs.str(self.i, LOCATION)
     }
     /// Extension data after the known fields, kept as sent.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// assert!(mp.extensions().is_empty()); // nothing after the location
+    /// ```
     pub fn extensions(&self) -> &'a [BodyExtension] {
         self.bs.extensions_of(self.i)
     }
     /// The body structure this part belongs to (for [`BodyStructure::share`]).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 12 FETCH (UID 48 BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" \
+    /// #     (\"CHARSET\" \"utf-8\" \"FORMAT\" \"flowed\") NIL NIL \"QUOTED-PRINTABLE\" \
+    /// #     1204 31 NIL NIL (\"en\") NIL)(\"APPLICATION\" \"PDF\" (\"NAME\" \"invoice.pdf\") \
+    /// #     \"<part2@example.com>\" \"March invoice\" \"BASE64\" 52180 \
+    /// #     \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"ATTACHMENT\" (\"FILENAME\" \"invoice.pdf\" \
+    /// #     \"SIZE\" \"38112\")) NIL \"https://example.com/i.pdf\") \"MIXED\" \
+    /// #     (\"BOUNDARY\" \"b1_2f1\") (\"INLINE\" NIL) (\"en\" \"de\") \
+    /// #     \"https://example.com/m\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let bs = f.body_structure().unwrap();
+    /// # let mp = bs.as_multipart().unwrap();
+    /// let boundary = mp.body_structure().share(mp.param("boundary").unwrap());
+    /// assert_eq!(boundary, "b1_2f1");
+    /// ```
     pub fn body_structure(&self) -> &'a BodyStructure {
         self.bs
     }

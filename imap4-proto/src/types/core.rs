@@ -15,10 +15,24 @@ pub struct Tag(pub(crate) Bytes);
 
 impl Tag {
     /// The tag's bytes.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Response};
+    /// let Response::Status(s) = parse_response(b"a7 OK NOOP completed.\r\n")? else { panic!() };
+    /// assert_eq!(s.tag.unwrap().as_bytes(), b"a7");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
     /// The tag as text (tags are ASCII atoms; anything else shows lossily).
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Response};
+    /// let Response::Status(s) = parse_response(b"a7 OK NOOP completed.\r\n")? else { panic!() };
+    /// assert_eq!(s.tag.unwrap().as_str(), "a7");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("<non-ascii tag>")
     }
@@ -82,6 +96,13 @@ pub enum Flag {
 
 impl Flag {
     /// Classifies one flag's bytes (with the backslash for system flags).
+    ///
+    /// ```
+    /// use imap4_proto::Flag;
+    /// assert_eq!(Flag::parse(b"\\flagged"), Flag::Flagged);
+    /// assert_eq!(Flag::parse(b"$Junk"), Flag::keyword("$Junk"));
+    /// assert!(matches!(Flag::parse(b"\\Important"), Flag::Extension(_)));
+    /// ```
     pub fn parse(b: &[u8]) -> Flag {
         Self::from_bytes(Bytes::copy_from_slice(b))
     }
@@ -113,6 +134,15 @@ impl Flag {
     }
 
     /// The flag as it is written on the wire.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* FLAGS (\\Answered \\Flagged \\Seen $Forwarded)\r\n")?;
+    /// let Response::Data(Data::Flags(flags)) = r else { panic!() };
+    /// let names: Vec<_> = flags.iter().map(|f| f.as_str()).collect();
+    /// assert_eq!(names, ["\\Answered", "\\Flagged", "\\Seen", "$Forwarded"]);
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn as_str(&self) -> Cow<'_, str> {
         match self {
             Flag::Seen => "\\Seen".into(),
@@ -127,6 +157,13 @@ impl Flag {
     }
 
     /// A keyword flag from text (`Flag::keyword("$Forwarded")`).
+    ///
+    /// ```
+    /// use imap4_proto::{parse_flags, Flag};
+    /// let flags = parse_flags(b"* 4 FETCH (FLAGS (\\Seen $Forwarded))");
+    /// assert!(flags.contains(&Flag::keyword("$Forwarded")));
+    /// assert_eq!(Flag::keyword("NonJunk").to_string(), "NonJunk");
+    /// ```
     pub fn keyword(s: &str) -> Flag {
         Flag::Keyword(Bytes::copy_from_slice(s.as_bytes()))
     }
@@ -153,18 +190,53 @@ pub struct Capability(pub(crate) Bytes);
 
 impl Capability {
     /// The capability as text.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* CAPABILITY IMAP4rev1 IDLE AUTH=PLAIN\r\n")?;
+    /// let Response::Data(Data::Capability(caps)) = r else { panic!() };
+    /// let names: Vec<&str> = caps.iter().map(|c| c.as_str()).collect();
+    /// assert_eq!(names, ["IMAP4rev1", "IDLE", "AUTH=PLAIN"]);
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or("")
     }
     /// The raw bytes.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* CAPABILITY IMAP4rev1 LITERAL+\r\n")?;
+    /// let Response::Data(Data::Capability(caps)) = r else { panic!() };
+    /// assert_eq!(caps[1].as_bytes(), b"LITERAL+");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
     /// Case-insensitive comparison with a capability name.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* CAPABILITY IMAP4rev1 IDLE UIDPLUS\r\n")?;
+    /// let Response::Data(Data::Capability(caps)) = r else { panic!() };
+    /// assert!(caps.iter().any(|c| c.is("uidplus")));
+    /// assert!(!caps.iter().any(|c| c.is("MOVE")));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn is(&self, name: &str) -> bool {
         self.0.eq_ignore_ascii_case(name.as_bytes())
     }
     /// For `AUTH=MECH`, the mechanism name.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=SCRAM-SHA-256 IDLE\r\n")?;
+    /// let Response::Data(Data::Capability(caps)) = r else { panic!() };
+    /// let mechs: Vec<_> = caps.iter().filter_map(|c| c.auth_mechanism()).collect();
+    /// assert_eq!(mechs, ["PLAIN", "SCRAM-SHA-256"]);
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn auth_mechanism(&self) -> Option<&str> {
         // Byte-wise: a non-ASCII capability must not split a character (found by fuzzing).
         let b = self.as_bytes();
@@ -223,6 +295,13 @@ pub struct Mailbox(pub(crate) Bytes);
 
 impl Mailbox {
     /// A mailbox from its wire form (normalising `INBOX`).
+    ///
+    /// ```
+    /// use imap4_proto::Mailbox;
+    /// let m = Mailbox::from_wire(b"inbox");
+    /// assert_eq!(m.as_bytes(), b"INBOX");
+    /// assert_eq!(Mailbox::from_wire(b"Archive/2024").name(), "Archive/2024");
+    /// ```
     pub fn from_wire(b: &[u8]) -> Mailbox {
         Self::from_bytes(Bytes::copy_from_slice(b))
     }
@@ -236,17 +315,42 @@ impl Mailbox {
     }
 
     /// The name exactly as the server sent it.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* LIST (\\HasNoChildren) \"/\" \"Entw&APw-rfe\"\r\n")?;
+    /// let Response::Data(Data::List(l)) = r else { panic!() };
+    /// assert_eq!(l.mailbox.as_bytes(), b"Entw&APw-rfe");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
     /// The decoded, human-readable name: modified UTF-7 decoded; names with 8-bit bytes
     /// (UTF-8 servers) are taken as UTF-8; undecodable names are shown lossily.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* LIST (\\HasNoChildren) \"/\" \"Entw&APw-rfe\"\r\n")?;
+    /// let Response::Data(Data::List(l)) = r else { panic!() };
+    /// assert_eq!(l.mailbox.name(), "Entwürfe");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn name(&self) -> String {
         crate::utf7::decode_lossy(&self.0)
     }
 
     /// Whether this is the INBOX.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* LIST (\\HasChildren) \"/\" inbox\r\n")?;
+    /// let Response::Data(Data::List(l)) = r else { panic!() };
+    /// assert!(l.mailbox.is_inbox());
+    /// assert_eq!(l.mailbox.as_bytes(), b"INBOX");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn is_inbox(&self) -> bool {
         self.0.eq_ignore_ascii_case(b"INBOX")
     }

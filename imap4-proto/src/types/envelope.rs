@@ -107,22 +107,87 @@ impl Envelope {
     }
 
     /// `Date:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.date(), Some(&b"Tue, 4 Mar 2025 09:15:02 +0100"[..]));
+    /// ```
     pub fn date(&self) -> Option<&[u8]> {
         self.fields[0].get(&self.raw)
     }
     /// `Subject:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.subject(), Some(&b"Quarterly report"[..]));
+    /// ```
     pub fn subject(&self) -> Option<&[u8]> {
         self.fields[1].get(&self.raw)
     }
     /// `In-Reply-To:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.in_reply_to(), Some(&b"<a1b2@example.com>"[..]));
+    /// ```
     pub fn in_reply_to(&self) -> Option<&[u8]> {
         self.fields[2].get(&self.raw)
     }
     /// `Message-ID:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.message_id(), Some(&b"<c3d4@example.com>"[..]));
+    /// ```
     pub fn message_id(&self) -> Option<&[u8]> {
         self.fields[3].get(&self.raw)
     }
     /// The subject as text (lossy; encoded words are left as they are).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.subject_str().unwrap(), "Quarterly report");
+    /// ```
     pub fn subject_str(&self) -> Option<std::borrow::Cow<'_, str>> {
         self.subject().map(String::from_utf8_lossy)
     }
@@ -136,26 +201,109 @@ impl Envelope {
         }
     }
     /// `From:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// let from = env.from().get(0).unwrap();
+    /// assert_eq!(from.name(), Some(&b"Alice Example"[..]));
+    /// assert_eq!(from.email().unwrap(), "alice@example.com");
+    /// ```
     pub fn from(&self) -> AddressList<'_> {
         self.list(0)
     }
     /// `Sender:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.sender().get(0).unwrap().email().unwrap(), "assistant@example.com");
+    /// ```
     pub fn sender(&self) -> AddressList<'_> {
         self.list(1)
     }
     /// `Reply-To:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.reply_to().get(0).unwrap().email().unwrap(), "reports@example.com");
+    /// ```
     pub fn reply_to(&self) -> AddressList<'_> {
         self.list(2)
     }
     /// `To:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// let to: Vec<String> = env.to().iter().filter_map(|a| a.email()).collect();
+    /// assert_eq!(to, ["bob@example.org", "carol@example.net"]);
+    /// ```
     pub fn to(&self) -> AddressList<'_> {
         self.list(3)
     }
     /// `Cc:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// // A group: its start marker, one member, its end marker.
+    /// assert_eq!(env.cc().len(), 3);
+    /// assert_eq!(env.cc().get(1).unwrap().email().unwrap(), "dave@example.org");
+    /// ```
     pub fn cc(&self) -> AddressList<'_> {
         self.list(4)
     }
     /// `Bcc:`
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert!(env.bcc().is_empty());
+    /// ```
     pub fn bcc(&self) -> AddressList<'_> {
         self.list(5)
     }
@@ -165,6 +313,20 @@ impl Envelope {
     ///
     /// # Panics
     /// If `part` is not a slice returned by this envelope's accessors.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// let subject: imap4_proto::Bytes = env.share(env.subject().unwrap());
+    /// assert_eq!(subject, "Quarterly report");
+    /// ```
     pub fn share(&self, part: &[u8]) -> Bytes {
         self.raw.slice_ref(part)
     }
@@ -212,6 +374,22 @@ impl fmt::Debug for Envelope {
 }
 
 /// The addresses of one envelope field (`From:`, `To:`, ...).
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+/// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+/// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+/// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+/// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+/// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let env = f.envelope().unwrap();
+/// let to = env.to();
+/// assert_eq!(to.len(), 2);
+/// let names: Vec<_> = to.into_iter().map(|a| a.mailbox().unwrap()).collect();
+/// assert_eq!(names, [&b"bob"[..], &b"carol"[..]]);
+/// ```
 #[derive(Clone, Copy)]
 pub struct AddressList<'a> {
     raw: &'a Bytes,
@@ -220,23 +398,93 @@ pub struct AddressList<'a> {
 
 impl<'a> AddressList<'a> {
     /// Number of entries (group markers included).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.to().len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.spans.len()
     }
     /// Whether the field was NIL or empty.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert!(env.bcc().is_empty());
+    /// assert!(!env.from().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }
     /// The entry at `i`.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.to().get(1).unwrap().host(), Some(&b"example.net"[..]));
+    /// assert!(env.to().get(2).is_none());
+    /// ```
     pub fn get(&self, i: usize) -> Option<AddressRef<'a>> {
         self.spans.get(i).map(|s| AddressRef { raw: self.raw, s })
     }
     /// The entries in order.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// let hosts: Vec<&[u8]> = env.to().iter().filter_map(|a| a.host()).collect();
+    /// assert_eq!(hosts, [&b"example.org"[..], &b"example.net"[..]]);
+    /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = AddressRef<'a>> + 'a {
         let raw = self.raw;
         self.spans.iter().map(move |s| AddressRef { raw, s })
     }
     /// Owned copies of the entries.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// use imap4_proto::Address;
+    /// let to: Vec<Address> = env.to().to_vec();
+    /// assert_eq!(to[0], Address::new(Some("Bob"), "bob", "example.org"));
+    /// ```
     pub fn to_vec(&self) -> Vec<Address> {
         self.iter().map(|a| a.to_owned()).collect()
     }
@@ -259,6 +507,22 @@ impl fmt::Debug for AddressList<'_> {
 /// One address of an envelope, borrowed from it. Group syntax (RFC 5322 groups) appears
 /// as an entry with `host` NIL and `mailbox` the group name opening the group, and one with
 /// all fields NIL closing it.
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+/// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+/// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+/// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+/// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+/// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let env = f.envelope().unwrap();
+/// let bob = env.to().get(0).unwrap();
+/// assert_eq!(bob.name(), Some(&b"Bob"[..]));
+/// assert_eq!(bob.mailbox(), Some(&b"bob"[..]));
+/// assert_eq!(bob.host(), Some(&b"example.org"[..]));
+/// ```
 #[derive(Clone, Copy)]
 pub struct AddressRef<'a> {
     raw: &'a Bytes,
@@ -267,34 +531,146 @@ pub struct AddressRef<'a> {
 
 impl<'a> AddressRef<'a> {
     /// Display name.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.to().get(0).unwrap().name(), Some(&b"Bob"[..]));
+    /// assert_eq!(env.to().get(1).unwrap().name(), None);
+    /// ```
     pub fn name(&self) -> Option<&'a [u8]> {
         self.s[0].get(self.raw)
     }
     /// Source route (obsolete).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.to().get(0).unwrap().adl(), None);
+    /// ```
     pub fn adl(&self) -> Option<&'a [u8]> {
         self.s[1].get(self.raw)
     }
     /// Local part (or group name).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.to().get(1).unwrap().mailbox(), Some(&b"carol"[..]));
+    /// // A group start carries the group name.
+    /// assert_eq!(env.cc().get(0).unwrap().mailbox(), Some(&b"team"[..]));
+    /// ```
     pub fn mailbox(&self) -> Option<&'a [u8]> {
         self.s[2].get(self.raw)
     }
     /// Domain.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.to().get(1).unwrap().host(), Some(&b"example.net"[..]));
+    /// ```
     pub fn host(&self) -> Option<&'a [u8]> {
         self.s[3].get(self.raw)
     }
     /// `mailbox@host`, when both are present.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.to().get(1).unwrap().email().unwrap(), "carol@example.net");
+    /// assert_eq!(env.cc().get(0).unwrap().email(), None); // group start
+    /// ```
     pub fn email(&self) -> Option<String> {
         email(self.mailbox(), self.host())
     }
     /// Whether this entry starts a group.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert!(env.cc().get(0).unwrap().is_group_start());
+    /// assert!(!env.cc().get(1).unwrap().is_group_start());
+    /// ```
     pub fn is_group_start(&self) -> bool {
         self.host().is_none() && self.mailbox().is_some()
     }
     /// Whether this entry ends a group.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert!(env.cc().get(2).unwrap().is_group_end());
+    /// assert!(!env.cc().get(0).unwrap().is_group_end());
+    /// ```
     pub fn is_group_end(&self) -> bool {
         self.host().is_none() && self.mailbox().is_none()
     }
     /// An owned copy (its strings share the envelope's buffer; no bytes are copied).
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// let alice = env.from().get(0).unwrap().to_owned();
+    /// assert_eq!(alice.mailbox.as_deref(), Some(&b"alice"[..]));
+    /// assert_eq!(alice.email().unwrap(), "alice@example.com");
+    /// ```
     pub fn to_owned(&self) -> Address {
         let b = |s: Option<&[u8]>| s.map(|s| self.raw.slice_ref(s));
         Address {
@@ -338,6 +714,22 @@ fn email(m: Option<&[u8]>, h: Option<&[u8]>) -> Option<String> {
 }
 
 /// An owned envelope address (see [`AddressRef`] for the borrowed form).
+///
+/// ```
+/// # use imap4_proto::{decode::parse_response, Data, Response};
+/// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+/// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+/// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+/// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+/// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+/// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+/// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let env = f.envelope().unwrap();
+/// use imap4_proto::Address;
+/// let bob: Address = env.to().get(0).unwrap().to_owned();
+/// assert_eq!(bob, Address::new(Some("Bob"), "bob", "example.org"));
+/// assert_eq!(bob.host.as_deref(), Some(&b"example.org"[..]));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Address {
     /// Display name.
@@ -368,6 +760,22 @@ impl Address {
         }
     }
     /// `mailbox@host` as text, when both are present.
+    ///
+    /// ```
+    /// # use imap4_proto::{decode::parse_response, Data, Response};
+    /// # let r = parse_response(b"* 3 FETCH (UID 118 ENVELOPE (\"Tue, 4 Mar 2025 09:15:02 +0100\" \
+    /// #     \"Quarterly report\" ((\"Alice Example\" NIL \"alice\" \"example.com\")) \
+    /// #     ((NIL NIL \"assistant\" \"example.com\")) ((NIL NIL \"reports\" \"example.com\")) \
+    /// #     ((\"Bob\" NIL \"bob\" \"example.org\")(NIL NIL \"carol\" \"example.net\")) \
+    /// #     ((NIL NIL \"team\" NIL)(NIL NIL \"dave\" \"example.org\")(NIL NIL NIL NIL)) NIL \
+    /// #     \"<a1b2@example.com>\" \"<c3d4@example.com>\"))\r\n").unwrap();
+    /// # let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// use imap4_proto::Address;
+    /// assert_eq!(Address::new(None, "dave", "example.org").email().unwrap(), "dave@example.org");
+    /// let group_end = env.cc().get(2).unwrap().to_owned();
+    /// assert_eq!(group_end.email(), None);
+    /// ```
     pub fn email(&self) -> Option<String> {
         email(self.mailbox.as_deref(), self.host.as_deref())
     }

@@ -6,6 +6,16 @@ use super::{AttrValues, BodyStructure, Envelope, Flag};
 use crate::date::InternalDate;
 
 /// A FETCH response: `* seq FETCH (items)`.
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, FetchItem, Flag, Response};
+/// let r = parse_response(b"* 12 FETCH (UID 4827 FLAGS (\\Seen) RFC822.SIZE 44827)\r\n")?;
+/// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// assert_eq!(f.seq, 12);
+/// assert_eq!(f.items[0], FetchItem::Uid(4827));
+/// assert_eq!(f.items[1], FetchItem::Flags(vec![Flag::Seen]));
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fetch {
     /// The message sequence number.
@@ -15,6 +25,17 @@ pub struct Fetch {
 }
 
 /// The data of a body section, BINARY section or RFC822 item.
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, FetchItem, Response, SectionData};
+/// let r = parse_response(b"* 2 FETCH (BODY[1] {5}\r\nHello BODY[2] NIL)\r\n")?;
+/// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// let FetchItem::BodySection { data, .. } = &f.items[0] else { panic!() };
+/// assert_eq!(data, &SectionData::Bytes("Hello".into()));
+/// let FetchItem::BodySection { data, .. } = &f.items[1] else { panic!() };
+/// assert_eq!(data, &SectionData::Nil);
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum SectionData {
     /// The server sent NIL.
@@ -28,6 +49,15 @@ pub enum SectionData {
 
 impl SectionData {
     /// The bytes, if they were buffered.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response, Section};
+    /// let r = parse_response(b"* 2 FETCH (UID 9 BODY[TEXT] {6}\r\nHi Bob)\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let text = f.section(&Section::text()).unwrap();
+    /// assert_eq!(text.bytes().unwrap(), "Hi Bob");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn bytes(&self) -> Option<&Bytes> {
         match self {
             SectionData::Bytes(b) => Some(b),
@@ -37,6 +67,15 @@ impl SectionData {
 }
 
 /// One FETCH data item (RFC 3501 7.4.2, RFC 9051 7.5.2 and extensions).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, FetchItem, Response};
+/// let r = parse_response(b"* 5 FETCH (MODSEQ (624140003) X-GM-MSGID 1278455344230334865)\r\n")?;
+/// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+/// assert_eq!(f.items[0], FetchItem::ModSeq(624140003));
+/// assert_eq!(f.items[1], FetchItem::GmMsgId(1278455344230334865));
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FetchItem {
@@ -114,6 +153,14 @@ pub enum FetchItem {
 
 impl Fetch {
     /// `UID`, if returned.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 23 FETCH (FLAGS (\\Seen) UID 4827313)\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// assert_eq!(f.uid(), Some(4827313));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn uid(&self) -> Option<u32> {
         self.items.iter().find_map(|i| match i {
             FetchItem::Uid(u) => Some(*u),
@@ -121,6 +168,16 @@ impl Fetch {
         })
     }
     /// `FLAGS`, if returned.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Flag, Response};
+    /// let r = parse_response(b"* 23 FETCH (FLAGS (\\Seen \\Answered $Forwarded))\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let flags = f.flags().unwrap();
+    /// assert!(flags.contains(&Flag::Answered));
+    /// assert!(flags.contains(&Flag::keyword("$Forwarded")));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn flags(&self) -> Option<&[Flag]> {
         self.items.iter().find_map(|i| match i {
             FetchItem::Flags(f) => Some(&f[..]),
@@ -128,6 +185,15 @@ impl Fetch {
         })
     }
     /// `INTERNALDATE`, if returned.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 1 FETCH (INTERNALDATE \"17-Jul-1996 02:44:25 -0700\")\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let d = f.internal_date().unwrap();
+    /// assert_eq!((d.year, d.month, d.day, d.offset_minutes), (1996, 7, 17, -420));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn internal_date(&self) -> Option<&InternalDate> {
         self.items.iter().find_map(|i| match i {
             FetchItem::InternalDate(d) => Some(d),
@@ -135,6 +201,14 @@ impl Fetch {
         })
     }
     /// `RFC822.SIZE`, if returned.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 1 FETCH (UID 7 RFC822.SIZE 4286)\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// assert_eq!(f.size(), Some(4286));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn size(&self) -> Option<u64> {
         self.items.iter().find_map(|i| match i {
             FetchItem::Rfc822Size(n) => Some(*n),
@@ -142,6 +216,18 @@ impl Fetch {
         })
     }
     /// `ENVELOPE`, if returned.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 1 FETCH (ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700\" \
+    ///     \"IMAP4rev1 WG mtg summary\" ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+    ///     NIL NIL NIL NIL NIL NIL \"<B27397-0100000@cac.washington.edu>\"))\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let env = f.envelope().unwrap();
+    /// assert_eq!(env.subject(), Some(&b"IMAP4rev1 WG mtg summary"[..]));
+    /// assert_eq!(env.from().get(0).unwrap().email().unwrap(), "gray@cac.washington.edu");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn envelope(&self) -> Option<&Envelope> {
         self.items.iter().find_map(|i| match i {
             FetchItem::Envelope(e) => Some(&**e),
@@ -149,6 +235,18 @@ impl Fetch {
         })
     }
     /// `BODYSTRUCTURE` (or `BODY`), if returned.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(
+    ///     b"* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \
+    ///       \"7BIT\" 3028 92))\r\n",
+    /// )?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let part = f.body_structure().unwrap().as_single().unwrap();
+    /// assert_eq!((part.mime_type().as_str(), part.size()), ("text/plain", 3028));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn body_structure(&self) -> Option<&BodyStructure> {
         self.items.iter().find_map(|i| match i {
             FetchItem::BodyStructure(b) | FetchItem::Body(b) => Some(b),
@@ -156,6 +254,14 @@ impl Fetch {
         })
     }
     /// `MODSEQ`, if returned.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 4 FETCH (UID 8 MODSEQ (12121231000))\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// assert_eq!(f.modseq(), Some(12121231000));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn modseq(&self) -> Option<u64> {
         self.items.iter().find_map(|i| match i {
             FetchItem::ModSeq(n) => Some(*n),
@@ -163,6 +269,17 @@ impl Fetch {
         })
     }
     /// The data of `BODY[section]` (any origin), if returned.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response, Section};
+    /// let r = parse_response(b"* 3 FETCH (BODY[1.MIME] {28}\r\n\
+    ///     Content-Type: text/plain\r\n\r\n)\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// let mime: Section = "1.MIME".parse()?;
+    /// assert_eq!(f.section(&mime).unwrap().bytes().unwrap(), "Content-Type: text/plain\r\n\r\n");
+    /// assert!(f.section(&Section::part(&[2])).is_none());
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn section(&self, section: &Section) -> Option<&SectionData> {
         self.items.iter().find_map(|i| match i {
             FetchItem::BodySection {
@@ -172,6 +289,14 @@ impl Fetch {
         })
     }
     /// The whole message: `BODY[]`, or `RFC822`, or `BINARY[]`.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 1 FETCH (UID 5 BODY[] {18}\r\nSubject: hi\r\n\r\nx\r\n)\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// assert_eq!(f.body().unwrap(), "Subject: hi\r\n\r\nx\r\n");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn body(&self) -> Option<&Bytes> {
         self.items.iter().find_map(|i| match i {
             FetchItem::BodySection { section, data, .. } if section.is_whole() => data.bytes(),
@@ -181,6 +306,15 @@ impl Fetch {
         })
     }
     /// `BODY[HEADER]` or `RFC822.HEADER`.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* 1 FETCH (BODY[HEADER] {13}\r\nSubject: hi\r\n)\r\n")?;
+    /// let Response::Data(Data::Fetch(f)) = r else { panic!() };
+    /// assert_eq!(f.header().unwrap(), "Subject: hi\r\n");
+    /// assert!(f.body().is_none());
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn header(&self) -> Option<&Bytes> {
         self.items.iter().find_map(|i| match i {
             FetchItem::BodySection { section, data, .. }
@@ -213,10 +347,24 @@ pub struct Section {
 
 impl Section {
     /// Whether this is `BODY[]`.
+    ///
+    /// ```
+    /// use imap4_proto::Section;
+    /// assert!("".parse::<Section>()?.is_whole());
+    /// assert!(!Section::header().is_whole());
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn is_whole(&self) -> bool {
         self.part.is_empty() && self.text.is_none()
     }
     /// A section for a part number (`Section::part(&[1, 2])` is `1.2`).
+    ///
+    /// ```
+    /// use imap4_proto::Section;
+    /// assert_eq!(Section::part(&[1, 2]).to_string(), "1.2");
+    /// assert_eq!(Section::part(&[1, 2]), "1.2".parse()?);
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn part(part: &[u32]) -> Section {
         Section {
             part: part.to_vec(),
@@ -224,6 +372,11 @@ impl Section {
         }
     }
     /// `HEADER` of the message.
+    ///
+    /// ```
+    /// use imap4_proto::Section;
+    /// assert_eq!(Section::header().to_string(), "HEADER");
+    /// ```
     pub fn header() -> Section {
         Section {
             part: Vec::new(),
@@ -231,6 +384,11 @@ impl Section {
         }
     }
     /// `TEXT` of the message.
+    ///
+    /// ```
+    /// use imap4_proto::Section;
+    /// assert_eq!(Section::text().to_string(), "TEXT");
+    /// ```
     pub fn text() -> Section {
         Section {
             part: Vec::new(),
@@ -240,6 +398,15 @@ impl Section {
 }
 
 /// The text part of a section specifier.
+///
+/// ```
+/// use imap4_proto::{Section, SectionText};
+/// let s: Section = "HEADER.FIELDS (From Subject)".parse()?;
+/// assert_eq!(s.text, Some(SectionText::HeaderFields(vec!["From".into(), "Subject".into()])));
+/// let s: Section = "2.MIME".parse()?;
+/// assert_eq!(s.text, Some(SectionText::Mime));
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SectionText {
     /// `HEADER`

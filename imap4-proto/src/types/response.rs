@@ -4,6 +4,18 @@ use super::{Capability, Fetch, Flag, ListData, Mailbox, StatusItem, Tag};
 use crate::seq::SequenceSet;
 
 /// One complete server response (RFC 3501 7, RFC 9051 7).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, Response, StatusKind};
+/// let r = parse_response(b"* 172 EXISTS\r\n")?;
+/// assert_eq!(r, Response::Data(Data::Exists(172)));
+/// let Response::Status(s) = parse_response(b"a1 OK [READ-WRITE] SELECT completed\r\n")? else {
+///     panic!()
+/// };
+/// assert_eq!(s.kind, StatusKind::Ok);
+/// assert!(matches!(parse_response(b"+ idling\r\n")?, Response::Continue(_)));
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Response {
     /// A status response: tagged completion (`a1 OK ...`), untagged `* OK/NO/BAD`, the
@@ -16,6 +28,14 @@ pub enum Response {
 }
 
 /// The status of a status response.
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Response, StatusKind};
+/// let Response::Status(s) = parse_response(b"* PREAUTH IMAP4rev1 server logged in as Smith\r\n")?
+/// else { panic!() };
+/// assert_eq!(s.kind, StatusKind::PreAuth);
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusKind {
     /// `OK`
@@ -32,6 +52,14 @@ pub enum StatusKind {
 
 impl StatusKind {
     /// The keyword as sent.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Response};
+    /// let r = parse_response(b"a4 NO [TRYCREATE] Mailbox doesn't exist\r\n")?;
+    /// let Response::Status(s) = r else { panic!() };
+    /// assert_eq!(s.kind.as_str(), "NO");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             StatusKind::Ok => "OK",
@@ -44,6 +72,17 @@ impl StatusKind {
 }
 
 /// A status response (`a1 OK [READ-WRITE] SELECT completed`).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Code, Response, StatusKind, Tag};
+/// let r = parse_response(b"a1 OK [READ-WRITE] Select completed (0.001 + 0.000 secs).\r\n")?;
+/// let Response::Status(s) = r else { panic!() };
+/// assert_eq!(s.tag, Some(Tag::from("a1")));
+/// assert_eq!(s.kind, StatusKind::Ok);
+/// assert_eq!(s.code, Some(Code::ReadWrite));
+/// assert_eq!(s.text, "Select completed (0.001 + 0.000 secs).");
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
     /// The tag for a command completion; `None` for untagged status.
@@ -58,12 +97,31 @@ pub struct Status {
 
 impl Status {
     /// The text, lossily decoded.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Response};
+    /// let r = parse_response(b"* OK [ALERT] System shutdown in 10 minutes\r\n")?;
+    /// let Response::Status(s) = r else { panic!() };
+    /// assert_eq!(s.text_str(), "System shutdown in 10 minutes");
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn text_str(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.text)
     }
 }
 
 /// A continuation request: `+ text`, `+ [code] text` or `+ base64` (SASL challenge).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Response};
+/// let Response::Continue(c) = parse_response(b"+ idling\r\n")? else { panic!() };
+/// assert_eq!((c.code, &c.text[..]), (None, &b"idling"[..]));
+/// // An AUTHENTICATE challenge is base64 text.
+/// let r = parse_response(b"+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2U+\r\n")?;
+/// let Response::Continue(c) = r else { panic!() };
+/// assert_eq!(c.text, "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2U+");
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Continue {
     /// A response code, if the text began with one.
@@ -73,6 +131,16 @@ pub struct Continue {
 }
 
 /// A response code (RFC 3501 7.1, RFC 9051 7.1, RFC 5530 and extensions).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Code, Response};
+/// let r = parse_response(b"a3 OK [APPENDUID 38505 3955] APPEND completed\r\n")?;
+/// let Response::Status(s) = r else { panic!() };
+/// let Some(Code::AppendUid { uid_validity, uids }) = s.code else { panic!() };
+/// assert_eq!(uid_validity, 38505);
+/// assert_eq!(uids.to_string(), "3955");
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Code {
@@ -149,6 +217,14 @@ pub enum Code {
 }
 
 /// `METADATA` response-code variants (RFC 5464 4.2.1, 4.3).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Code, MetadataCode, Response};
+/// let r = parse_response(b"a3 NO [METADATA MAXSIZE 1024] Annotation too large\r\n")?;
+/// let Response::Status(s) = r else { panic!() };
+/// assert_eq!(s.code, Some(Code::Metadata(MetadataCode::MaxSize(1024))));
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetadataCode {
     /// `LONGENTRIES n`
@@ -164,10 +240,27 @@ pub enum MetadataCode {
 macro_rules! rfc5530 {
     ($($(#[$m:meta])* $v:ident = $s:literal,)*) => {
         /// Response codes from RFC 5530 (and RFC 9051 7.1) that take no argument.
+        ///
+        /// ```
+        /// use imap4_proto::{decode::parse_response, Code, Response, Rfc5530Code};
+        /// let r = parse_response(b"a1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n")?;
+        /// let Response::Status(s) = r else { panic!() };
+        /// assert_eq!(s.code, Some(Code::Rfc5530(Rfc5530Code::AuthenticationFailed)));
+        /// # Ok::<(), imap4_proto::ParseError>(())
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Rfc5530Code { $($(#[$m])* $v,)* }
         impl Rfc5530Code {
             /// The code's atom.
+            ///
+            /// ```
+            /// use imap4_proto::{decode::parse_response, Code, Response};
+            /// let r = parse_response(b"a2 NO [OVERQUOTA] Quota exceeded\r\n")?;
+            /// let Response::Status(s) = r else { panic!() };
+            /// let Some(Code::Rfc5530(code)) = s.code else { panic!() };
+            /// assert_eq!(code.as_str(), "OVERQUOTA");
+            /// # Ok::<(), imap4_proto::ParseError>(())
+            /// ```
             pub fn as_str(self) -> &'static str { match self { $(Rfc5530Code::$v => $s,)* } }
             pub(crate) fn from_atom(a: &[u8]) -> Option<Self> {
                 $(if a.eq_ignore_ascii_case($s.as_bytes()) { return Some(Rfc5530Code::$v); })*
@@ -223,6 +316,15 @@ rfc5530! {
 }
 
 /// Untagged server data (RFC 3501 7.2-7.4, RFC 9051 7.2-7.5, extensions).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, Response};
+/// let Response::Data(d) = parse_response(b"* SEARCH 2 84 882\r\n")? else { panic!() };
+/// assert_eq!(d, Data::Search { nums: vec![2, 84, 882], modseq: None });
+/// let Response::Data(d) = parse_response(b"* 44 EXPUNGE\r\n")? else { panic!() };
+/// assert_eq!(d, Data::Expunge(44));
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Data {
@@ -346,6 +448,16 @@ pub enum Data {
 }
 
 /// An ESEARCH response (RFC 4731, RFC 9051 7.3.4).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, ESearchItem, Response};
+/// let r = parse_response(b"* ESEARCH (TAG \"a5\") UID MIN 7 COUNT 3\r\n")?;
+/// let Response::Data(Data::ESearch(e)) = r else { panic!() };
+/// assert_eq!(e.tag.as_deref(), Some(&b"a5"[..]));
+/// assert!(e.uid);
+/// assert_eq!(e.items, [ESearchItem::Min(7), ESearchItem::Count(3)]);
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ESearch {
     /// The tag of the command it answers (`(TAG "a1")`).
@@ -358,6 +470,14 @@ pub struct ESearch {
 
 impl ESearch {
     /// The `COUNT` item.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* ESEARCH (TAG \"a5\") UID COUNT 17\r\n")?;
+    /// let Response::Data(Data::ESearch(e)) = r else { panic!() };
+    /// assert_eq!(e.count(), Some(17));
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn count(&self) -> Option<u32> {
         self.items.iter().find_map(|i| match i {
             ESearchItem::Count(n) => Some(*n),
@@ -365,6 +485,15 @@ impl ESearch {
         })
     }
     /// The `ALL` item.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* ESEARCH (TAG \"a5\") UID ALL 4:6,9\r\n")?;
+    /// let Response::Data(Data::ESearch(e)) = r else { panic!() };
+    /// assert_eq!(e.all().unwrap().to_string(), "4:6,9");
+    /// assert_eq!(e.count(), None);
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn all(&self) -> Option<&SequenceSet> {
         self.items.iter().find_map(|i| match i {
             ESearchItem::All(s) => Some(s),
@@ -374,6 +503,14 @@ impl ESearch {
 }
 
 /// One ESEARCH return item.
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, ESearchItem, Response};
+/// let r = parse_response(b"* ESEARCH (TAG \"a9\") MIN 2 MAX 47\r\n")?;
+/// let Response::Data(Data::ESearch(e)) = r else { panic!() };
+/// assert_eq!(e.items, [ESearchItem::Min(2), ESearchItem::Max(47)]);
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ESearchItem {
@@ -407,6 +544,16 @@ pub enum ESearchItem {
 ///
 /// `(3 6 (4 23)(44 7 96))` is `Thread { messages: [3, 6], children: [[4, 23], [44, 7, 96]] }`:
 /// 6 answers 3, and both 4 and 44 answer 6.
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, Response};
+/// let r = parse_response(b"* THREAD (2)(3 6 (4 23)(44 7 96))\r\n")?;
+/// let Response::Data(Data::Thread(threads)) = r else { panic!() };
+/// assert_eq!(threads.len(), 2);
+/// assert_eq!(threads[1].messages, [3, 6]);
+/// assert_eq!(threads[1].children[1].messages, [44, 7, 96]);
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Thread {
     /// Messages in the chain, parent first (may be empty when a dummy root is omitted).
@@ -417,6 +564,14 @@ pub struct Thread {
 
 impl Thread {
     /// Every message number in the thread, depth-first.
+    ///
+    /// ```
+    /// use imap4_proto::{decode::parse_response, Data, Response};
+    /// let r = parse_response(b"* THREAD (3 6 (4 23)(44 7 96))\r\n")?;
+    /// let Response::Data(Data::Thread(threads)) = r else { panic!() };
+    /// assert_eq!(threads[0].all_messages(), [3, 6, 4, 23, 44, 7, 96]);
+    /// # Ok::<(), imap4_proto::ParseError>(())
+    /// ```
     pub fn all_messages(&self) -> Vec<u32> {
         let mut out = Vec::new();
         let mut stack = vec![self];
@@ -429,6 +584,16 @@ impl Thread {
 }
 
 /// The three namespace lists (RFC 2342).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, Response};
+/// let r = parse_response(b"* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) NIL\r\n")?;
+/// let Response::Data(Data::Namespace(ns)) = r else { panic!() };
+/// assert_eq!(ns.personal[0].prefix, "");
+/// assert_eq!(ns.other[0].prefix, "Other Users/");
+/// assert!(ns.shared.is_empty());
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Namespaces {
     /// The user's own namespaces.
@@ -440,6 +605,16 @@ pub struct Namespaces {
 }
 
 /// One namespace.
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, Response};
+/// let r = parse_response(b"* NAMESPACE ((\"INBOX.\" \".\")) NIL ((\"#shared/\" \"/\"))\r\n")?;
+/// let Response::Data(Data::Namespace(ns)) = r else { panic!() };
+/// assert_eq!(ns.personal[0].prefix, "INBOX.");
+/// assert_eq!(ns.personal[0].delimiter, Some(b'.'));
+/// assert_eq!(ns.shared[0].prefix, "#shared/");
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Namespace {
     /// The prefix (`""`, `"INBOX."`, `"#shared/"`).
@@ -451,6 +626,16 @@ pub struct Namespace {
 }
 
 /// One quota resource (RFC 9208 5.1).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, Response};
+/// let r = parse_response(b"* QUOTA \"User quota\" (STORAGE 10 512 MESSAGE 3 1000)\r\n")?;
+/// let Response::Data(Data::Quota { root, resources }) = r else { panic!() };
+/// assert_eq!(root, "User quota");
+/// assert_eq!(resources[0].name, "STORAGE");
+/// assert_eq!((resources[0].usage, resources[0].limit), (10, 512));
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaResource {
     /// `STORAGE`, `MESSAGE`, `MAILBOX`, `ANNOTATION-STORAGE`, ...
@@ -463,9 +648,31 @@ pub struct QuotaResource {
 
 /// Annotation attributes with their values (`value.shared "x" size.shared "1"`); NIL
 /// values are `None`.
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, Response};
+/// let r = parse_response(
+///     b"* ANNOTATION INBOX \"/comment\" (\"value.shared\" \"Just a note\" \
+///       \"size.shared\" NIL)\r\n",
+/// )?;
+/// let Response::Data(Data::Annotation { attributes, .. }) = r else { panic!() };
+/// assert_eq!(attributes[0].1.as_deref(), Some(&b"Just a note"[..]));
+/// assert_eq!(attributes[1].1, None);
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 pub type AttrValues = Vec<(Bytes, Option<Bytes>)>;
 
 /// What a METADATA response carries (RFC 5464 4.4).
+///
+/// ```
+/// use imap4_proto::{decode::parse_response, Data, MetadataEntries, Response};
+/// let r = parse_response(b"* METADATA \"INBOX\" (/private/comment \"My comment\")\r\n")?;
+/// let Response::Data(Data::Metadata { entries, .. }) = r else { panic!() };
+/// let MetadataEntries::Values(v) = entries else { panic!() };
+/// assert_eq!(v[0].0, "/private/comment");
+/// assert_eq!(v[0].1.as_deref(), Some(&b"My comment"[..]));
+/// # Ok::<(), imap4_proto::ParseError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum MetadataEntries {
     /// `(entry value ...)`: entries with their values (NIL: no value).
