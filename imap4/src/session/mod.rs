@@ -61,7 +61,8 @@ pub use parts::{Attachment, MessageText};
 /// The byte-moving half of a session, in poll form so one implementation serves blocking
 /// and async drivers. Implemented by the drivers' stream wrappers
 /// ([`BlockingIo`](crate::blocking::BlockingIo), and `imap4::tokio::TokioIo` with the
-/// `tokio` feature); code written against `Session<impl Io>` runs over either.
+/// `tokio` feature); code written against `Session<impl Io>` runs over either. Implement it
+/// yourself to run a session over another I/O system ([`Session::from_io`]).
 ///
 /// Each method follows the `futures`/`tokio` poll contract. A blocking implementation
 /// simply does the I/O and returns `Ready`, as this in-memory stream does (driven here by
@@ -352,9 +353,46 @@ pub struct Session<T> {
 }
 
 impl<T: Io> Session<T> {
-    /// Wraps a connected stream and reads the greeting. `secure` says whether the stream is
-    /// encrypted (credentials are only sent over secure streams unless
+    /// A session over your own [`Io`] (the drivers' constructors do this for theirs): reads
+    /// the greeting. `secure` says whether the stream is encrypted (credentials are only
+    /// sent over secure streams unless
     /// [`allow_plaintext_login`](Self::allow_plaintext_login) is set).
+    ///
+    /// ```
+    /// use std::io::{self, Read};
+    /// use std::task::{Context, Poll};
+    /// use std::time::Duration;
+    /// use imap4::{blocking::block_on, Io, Session, Timeouts};
+    ///
+    /// // A scripted server in memory: its whole conversation, and what we sent.
+    /// struct Script(io::Cursor<Vec<u8>>, Vec<u8>);
+    /// impl Io for Script {
+    ///     fn poll_read(&mut self, _: &mut Context<'_>, b: &mut [u8], _: Option<Duration>,
+    ///                  _: bool) -> Poll<io::Result<usize>> {
+    ///         Poll::Ready(self.0.read(b))
+    ///     }
+    ///     fn poll_write(&mut self, _: &mut Context<'_>, b: &[u8], _: Option<Duration>,
+    ///                   _: bool) -> Poll<io::Result<usize>> {
+    ///         self.1.extend_from_slice(b);
+    ///         Poll::Ready(Ok(b.len()))
+    ///     }
+    ///     fn poll_flush(&mut self, _: &mut Context<'_>, _: Option<Duration>,
+    ///                   _: bool) -> Poll<io::Result<()>> {
+    ///         Poll::Ready(Ok(()))
+    ///     }
+    /// }
+    ///
+    /// let server = b"* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n".to_vec();
+    /// let mut s = block_on(Session::from_io(Script(io::Cursor::new(server), vec![]), true,
+    ///                                       Timeouts::default()))?;
+    /// assert_eq!(s.state(), imap4::proto::ConnState::Authenticated);
+    /// # Ok::<(), imap4::Error>(())
+    /// ```
+    pub async fn from_io(io: T, secure: bool, timeouts: Timeouts) -> Result<Self> {
+        Self::new(io, secure, timeouts).await
+    }
+
+    /// Wraps a connected stream and reads the greeting (see [`from_io`](Self::from_io)).
     pub(crate) async fn new(io: T, secure: bool, timeouts: Timeouts) -> Result<Self> {
         let mut s = Session {
             conn: Connection::new(),
