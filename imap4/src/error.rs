@@ -40,7 +40,7 @@ use imap4_proto::{Code, ConnState, ProtocolError, SendError};
 /// Against a server, the response code tells the ordinary failures apart:
 ///
 /// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
+/// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
 /// use imap4::proto::{Code, Rfc5530Code};
 /// use imap4::Error;
 /// match client.create("Archive") {

@@ -17,7 +17,7 @@ impl<S: Stream> Client<S> {
     /// `GETACL mailbox`: who may do what on the mailbox (imaplib's `getacl`).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// for e in client.get_acl("INBOX")? {
     ///     println!("{}: {}", e.identifier, e.rights);
     /// }
@@ -32,7 +32,7 @@ impl<S: Stream> Client<S> {
     /// rights; a leading `+` adds to them, `-` removes from them.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.set_acl("Shared", "fred", "lrs")?;
     /// client.set_acl("Shared", "fred", "+w")?;
     /// # Ok::<(), imap4::Error>(())
@@ -46,7 +46,7 @@ impl<S: Stream> Client<S> {
     /// the mailbox's access control list.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.delete_acl("Shared", "fred")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -58,7 +58,7 @@ impl<S: Stream> Client<S> {
     /// `MYRIGHTS mailbox` (imaplib's `myrights`): what the logged-in user may do there.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// if client.my_rights("Shared")?.contains('i') {
     ///     println!("may append");
     /// }
@@ -72,7 +72,7 @@ impl<S: Stream> Client<S> {
     /// `LISTRIGHTS mailbox identifier`: the rights that may be granted to `identifier`.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let lr = client.list_rights("Shared", "fred")?;
     /// println!("always {}, grantable {:?}", lr.required, lr.optional);
     /// # Ok::<(), imap4::Error>(())
@@ -87,7 +87,7 @@ impl<S: Stream> Client<S> {
     /// `GETQUOTA root` (imaplib's `getquota`): a quota root's usage and limits.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let q = client.get_quota("")?;
     /// for r in &q.resources {
     ///     println!("{}: {} / {}", String::from_utf8_lossy(&r.name), r.usage, r.limit);
@@ -103,7 +103,7 @@ impl<S: Stream> Client<S> {
     /// counts against, with their quotas.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let qr = client.get_quota_root("INBOX")?;
     /// for q in &qr.quotas {
     ///     if let Some(s) = q.resource("STORAGE") {
@@ -122,7 +122,7 @@ impl<S: Stream> Client<S> {
     /// Returns the quota as the server reports it afterwards, if it does.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.set_quota("user/bob", [("STORAGE", 512 * 1024)])?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -142,7 +142,7 @@ impl<S: Stream> Client<S> {
     /// (or not at all, depending on the server).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// for e in client.get_metadata("INBOX", &["/private/comment", "/shared/comment"])? {
     ///     println!("{} = {:?}", e.name, e.value_str());
     /// }
@@ -157,7 +157,7 @@ impl<S: Stream> Client<S> {
     /// `LONGENTRIES` count.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{GetMetadata, MetadataDepth};
     /// let m = client.get_metadata_with(
     ///     GetMetadata::new("", ["/private"]).depth(MetadataDepth::Infinity).max_size(1024),
@@ -173,7 +173,7 @@ impl<S: Stream> Client<S> {
     /// the server when `mailbox` is `""`; a `None` value removes the entry.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.set_metadata("INBOX", [("/private/comment", Some("my inbox"))])?;
     /// client.set_metadata("INBOX", [("/private/comment", None::<&str>)])?;
     /// # Ok::<(), imap4::Error>(())
@@ -194,7 +194,7 @@ impl<S: Stream> Client<S> {
     /// `entries` may hold `*` and `%` wildcards.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// for a in client.get_annotation("INBOX", &["/comment"], &["value.shared"])? {
     ///     println!("{} {}: {:?}", a.mailbox, a.entry, a.get("value.shared"));
     /// }
@@ -216,7 +216,7 @@ impl<S: Stream> Client<S> {
     /// [`run`](Self::run).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.set_annotation("INBOX", "/comment", [("value.shared", Some("team inbox"))])?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -237,7 +237,7 @@ impl<S: Stream> Client<S> {
     /// answers `ID NIL` gives an empty list.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let server = client.id(&[("name", Some("my-tool")), ("version", Some("1.0"))])?;
     /// for (k, v) in server {
     ///     println!("{k}: {v:?}");

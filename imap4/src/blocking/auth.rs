@@ -15,7 +15,7 @@ impl<S: Stream> Client<S> {
     /// follows the server's first, empty challenge, which every server accepts).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::sasl::Plain;
     /// client.set_sasl_ir(false);
     /// client.authenticate(&mut Plain::new("alice", "secret")?)?;
@@ -50,7 +50,7 @@ impl<S: Stream> Client<S> {
     /// ([`capabilities`](Self::capabilities) asks again if it did not send them).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::sasl::Scram;
     /// client.authenticate(&mut Scram::sha256("alice", "secret")?)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -62,7 +62,7 @@ impl<S: Stream> Client<S> {
     /// `AUTHENTICATE PLAIN` (RFC 4616) with a user name and password.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.login_plain("alice", "secret")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -73,7 +73,7 @@ impl<S: Stream> Client<S> {
     /// `AUTHENTICATE CRAM-MD5` (RFC 2195): the password itself is never sent.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.login_cram_md5("alice", "secret")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -86,7 +86,7 @@ impl<S: Stream> Client<S> {
     /// knows it (else [`Error::Abort`](crate::Error::Abort)).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.login_scram("alice", "secret")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -97,7 +97,7 @@ impl<S: Stream> Client<S> {
     /// `AUTHENTICATE XOAUTH2` with an OAuth 2.0 access token (Gmail, Outlook).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// # let token = "ya29...";
     /// client.login_xoauth2("alice@example.com", token)?;
     /// # Ok::<(), imap4::Error>(())
@@ -112,7 +112,7 @@ impl<S: Stream> Client<S> {
     /// [`authenticate`](Self::authenticate).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// # let token = "eyJ...";
     /// client.login_oauthbearer("alice@example.com", token)?;
     /// # Ok::<(), imap4::Error>(())
@@ -126,7 +126,7 @@ impl<S: Stream> Client<S> {
     /// [`Error::Bad`](crate::Error::Bad).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.login("admin", "secret")?;
     /// client.proxy_auth("alice")?;
     /// # Ok::<(), imap4::Error>(())

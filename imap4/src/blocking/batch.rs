@@ -13,7 +13,7 @@ impl<S: Stream> Client<S> {
     /// is the connection, each entry that command's outcome.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Status, StatusAttr};
     /// let cmds: Vec<Status> = ["INBOX", "Sent", "Archive"]
     ///     .iter()
@@ -33,7 +33,7 @@ impl<S: Stream> Client<S> {
     /// order; see [`Session::append_many`](crate::Session::append_many).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::AppendMessage;
     /// let msgs = (0..100).map(|i| AppendMessage::new(format!("Subject: {i}\r\n\r\nhi\r\n")));
     /// let results = client.append_many("Archive", msgs)?;
@@ -54,7 +54,7 @@ impl<S: Stream> Client<S> {
     /// [`Session::uid_store_many`](crate::Session::uid_store_many).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::StoreMode;
     /// use imap4::proto::{Flag, SequenceSet};
     /// client.select("INBOX")?;

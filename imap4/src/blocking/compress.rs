@@ -11,7 +11,7 @@ impl<S: Stream> Client<S> {
     /// (`[COMPRESSIONACTIVE]`).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.login("alice", "secret")?;
     /// client.compress()?;
     /// client.select("INBOX")?; // compressed on the wire
@@ -25,7 +25,7 @@ impl<S: Stream> Client<S> {
     /// Whether `COMPRESS DEFLATE` is active.
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// println!("compressed: {}", client.is_compressed());
     /// ```
     pub fn is_compressed(&self) -> bool {

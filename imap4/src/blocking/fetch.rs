@@ -22,7 +22,7 @@ use crate::transport::Transport;
 /// discarded before the next command.
 ///
 /// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
+/// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
 /// use imap4::proto::encode::FetchAttr;
 /// use imap4::proto::SequenceSet;
 ///
@@ -57,7 +57,7 @@ impl<S: Stream> FetchStream<'_, S> {
     /// `UID FETCH ... (CHANGEDSINCE n VANISHED)`); complete once the stream is exhausted.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Fetch, FetchAttr};
     /// use imap4::proto::SequenceSet;
     /// let cmd = Fetch::new(SequenceSet::parse(b"1:*")?, [FetchAttr::Flags])
@@ -74,7 +74,7 @@ impl<S: Stream> FetchStream<'_, S> {
     /// Reads the rest and returns all remaining messages (stops at the first error).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::FetchAttr;
     /// use imap4::proto::SequenceSet;
     /// let all = client.fetch(&SequenceSet::parse(b"1:10")?, [FetchAttr::Flags])?.collect_all()?;
@@ -98,7 +98,7 @@ impl<S: Stream> Client<S> {
     /// its response arrives (see [`FetchStream`]).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::FetchAttr;
     /// use imap4::proto::SequenceSet;
     /// client.select("INBOX")?;
@@ -122,7 +122,7 @@ impl<S: Stream> Client<S> {
     /// `UID FETCH uids (attrs)`: a stream of the messages, each as its response arrives.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Criteria, FetchAttr};
     /// use imap4::proto::SequenceSet;
     /// client.select("INBOX")?;
@@ -149,7 +149,7 @@ impl<S: Stream> Client<S> {
     /// Any FETCH (with CHANGEDSINCE, VANISHED, PARTIAL, `$`...) as a stream.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Fetch, FetchAttr};
     /// use imap4::proto::SequenceSet;
     /// let cmd = Fetch::new(SequenceSet::parse(b"1:*")?, [FetchAttr::Flags, FetchAttr::ModSeq])
@@ -176,7 +176,7 @@ impl<S: Stream> Client<S> {
     /// discarded and the error comes back as [`Error::Output`](crate::Error::Output).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::FetchAttr;
     /// use imap4::proto::Section;
     /// client.select("INBOX")?;
@@ -198,7 +198,7 @@ impl<S: Stream> Client<S> {
     /// `\Seen` alone).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// let mut file = std::fs::File::create("42.eml")?;
     /// client.uid_fetch_message_to(42, &mut file)?;

@@ -15,7 +15,7 @@ use crate::transport::Transport;
 /// (25 minutes by default), before servers' 30-minute inactivity limit.
 ///
 /// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
+/// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
 /// use imap4::blocking::IdleEvent;
 /// use std::time::Duration;
 /// client.select("INBOX")?;
@@ -41,7 +41,7 @@ impl<S: Stream> Client<S> {
     /// `IDLE` capability (or IMAP4rev2) and a selected mailbox for mailbox events.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use std::time::Duration;
     /// client.select("INBOX")?;
     /// let mut idle = client.idle()?;
@@ -62,7 +62,7 @@ impl<S: Stream> Client<S> {
     /// 3.14's `with M.idle(duration) as idler: list(idler)`).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use std::time::Duration;
     /// client.select("INBOX")?;
     /// let events = client.idle_for(Duration::from_secs(30))?;
@@ -80,7 +80,7 @@ impl<S: Stream> Idle<'_, S> {
     /// unsolicited queue) come first.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::blocking::IdleEvent;
     /// use std::time::Duration;
     /// client.select("INBOX")?;
@@ -102,7 +102,7 @@ impl<S: Stream> Idle<'_, S> {
     /// between stay in [`Client::take_unsolicited`].
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// let idle = client.idle()?;
     /// idle.done()?;

@@ -19,7 +19,7 @@ impl<S: Stream> Client<S> {
     /// to hold other mailboxes; missing parents are created by most servers.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.create("Archive/2024")?;
     /// client.create("Entwürfe")?; // sent as modified UTF-7: Entw&APw-rfe
     /// # Ok::<(), imap4::Error>(())
@@ -32,7 +32,7 @@ impl<S: Stream> Client<S> {
     /// `CREATE-SPECIAL-USE`), e.g. with [`MailboxAttr::Drafts`].
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::MailboxAttr;
     /// client.create_special_use("Spam", [MailboxAttr::Junk])?;
     /// # Ok::<(), imap4::Error>(())
@@ -49,7 +49,7 @@ impl<S: Stream> Client<S> {
     /// `DELETE mailbox`.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.delete("Old Stuff")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -61,7 +61,7 @@ impl<S: Stream> Client<S> {
     /// an empty INBOX (RFC 3501 6.3.5).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.rename("Drafts", "Entwürfe")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -73,7 +73,7 @@ impl<S: Stream> Client<S> {
     /// `LIST (SUBSCRIBED)`).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.subscribe("Lists/rust")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -84,7 +84,7 @@ impl<S: Stream> Client<S> {
     /// `UNSUBSCRIBE mailbox`.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.unsubscribe("Lists/rust")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -100,7 +100,7 @@ impl<S: Stream> Client<S> {
     /// [`Mailbox::name`](imap4_proto::Mailbox::name) of `mailbox`.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// for mb in client.list("", "*")? {
     ///     println!("{} {:?}", mb.mailbox.name(), mb.special_use());
     /// }
@@ -117,7 +117,7 @@ impl<S: Stream> Client<S> {
     /// [`list_status`](Self::list_status) for those.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{List, ListReturn, ListSelect};
     /// // Subscribed mailboxes, and the parents of subscribed ones.
     /// let subscribed = client.list_with(
@@ -139,7 +139,7 @@ impl<S: Stream> Client<S> {
     /// fails in the fallback (deleted in between, no rights).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::StatusAttr;
     /// for (mb, status) in client.list_status("", "*", [StatusAttr::Messages, StatusAttr::Unseen])? {
     ///     if let Some(s) = status {
@@ -161,7 +161,7 @@ impl<S: Stream> Client<S> {
     /// use [`list_with`](Self::list_with) and `ListSelect::Subscribed`).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// for mb in client.lsub("", "*")? {
     ///     println!("{}", mb.mailbox.name());
     /// }
@@ -177,7 +177,7 @@ impl<S: Stream> Client<S> {
     /// ([`Error::Capability`](crate::Error::Capability)).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::StatusAttr;
     /// let st = client.status("INBOX", [StatusAttr::Messages, StatusAttr::UidNext])?;
     /// println!("{:?} messages, next UID {:?}", st.messages, st.uid_next);
@@ -195,7 +195,7 @@ impl<S: Stream> Client<S> {
     /// prefixes and hierarchy delimiters.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let ns = client.namespace()?;
     /// if let Some(p) = ns.personal.first() {
     ///     println!("prefix {:?}, delimiter {:?}", p.prefix, p.delimiter.map(char::from));
@@ -213,7 +213,7 @@ impl<S: Stream> Client<S> {
     /// instead of modified UTF-7.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let enabled = client.enable(["CONDSTORE", "QRESYNC"])?;
     /// assert!(enabled.iter().any(|c| c.is("QRESYNC")));
     /// # Ok::<(), imap4::Error>(())
@@ -230,7 +230,7 @@ impl<S: Stream> Client<S> {
     /// dropped it and servers treat it as NOOP).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// client.check()?;
     /// # Ok::<(), imap4::Error>(())
@@ -244,7 +244,7 @@ impl<S: Stream> Client<S> {
     /// removed. To leave without expunging, use [`unselect`](Self::unselect).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// client.close()?;
     /// assert!(client.mailbox().is_none());
@@ -257,7 +257,7 @@ impl<S: Stream> Client<S> {
     /// `UNSELECT` (RFC 3691, IMAP4rev2): deselects the mailbox without expunging.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// client.unselect()?;
     /// # Ok::<(), imap4::Error>(())
@@ -270,7 +270,7 @@ impl<S: Stream> Client<S> {
     /// mailbox and returns what went (sequence numbers, or UIDs when QRESYNC is enabled).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// let gone = client.expunge()?;
     /// println!("removed {:?}", gone.seqs);
@@ -284,7 +284,7 @@ impl<S: Stream> Client<S> {
     /// messages that are marked `\Deleted`, leaving other `\Deleted` messages alone.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// let gone = client.uid_expunge(4711..=4720)?;
     /// # Ok::<(), imap4::Error>(())
@@ -299,7 +299,7 @@ impl<S: Stream> Client<S> {
     /// (EXISTS, EXPUNGE, flag changes) stays in [`take_unsolicited`](Self::take_unsolicited).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// println!("{} recent", client.recent()?);
     /// # Ok::<(), imap4::Error>(())

@@ -26,7 +26,7 @@ impl<S: Stream> Client<S> {
     /// big message is sent in one go with LITERAL+, else after the server's `+`.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::date::InternalDate;
     /// use imap4::proto::Flag;
     /// let msg = b"From: a@example.com\r\nSubject: hi\r\n\r\nhello\r\n".to_vec();
@@ -49,7 +49,7 @@ impl<S: Stream> Client<S> {
     /// BINARY), for messages with binary MIME parts. Needs the BINARY capability.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let msg = b"Subject: raw\r\nContent-Transfer-Encoding: binary\r\n\r\n\x00\x01\r\n".to_vec();
     /// let at = client.append_binary("INBOX", msg, [], None)?;
     /// # Ok::<(), imap4::Error>(())
@@ -69,7 +69,7 @@ impl<S: Stream> Client<S> {
     /// from `APPENDUID`, if the server reports them.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Append, AppendMessage, CatenatePart};
     /// let cmd = Append::new("Drafts", AppendMessage::catenate([
     ///     CatenatePart::Url("/Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER".into()),
@@ -87,7 +87,7 @@ impl<S: Stream> Client<S> {
     /// keeping the ones before). Returns their UIDs in order when the server reports them.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::AppendMessage;
     /// use imap4::proto::Flag;
     /// let msgs = [
@@ -110,7 +110,7 @@ impl<S: Stream> Client<S> {
     /// text is sent with `CHARSET UTF-8` (unless UTF8=ACCEPT is enabled).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::Criteria;
     /// client.select("INBOX")?;
     /// let hits = client.search(Criteria::and([Criteria::unseen(), Criteria::subject("Grüße")]))?;
@@ -124,7 +124,7 @@ impl<S: Stream> Client<S> {
     /// [`search`](Self::search)).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::Criteria;
     /// client.select("INBOX")?;
     /// let unseen = client.uid_search(Criteria::unseen())?;
@@ -140,7 +140,7 @@ impl<S: Stream> Client<S> {
     /// For `RETURN (...)` use [`esearch`](Self::esearch).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Criteria, Search};
     /// let hits = client.search_with(Search::new(Criteria::body("caf\u{e9}")).charset("UTF-8"))?;
     /// # Ok::<(), imap4::Error>(())
@@ -155,7 +155,7 @@ impl<S: Stream> Client<S> {
     /// `returning` means `ALL`. Needs ESEARCH.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Criteria, SearchReturn};
     /// let r = client.esearch(Criteria::unseen(), [SearchReturn::Count, SearchReturn::Min])?;
     /// println!("{:?} unseen, first at {:?}", r.count, r.min);
@@ -173,7 +173,7 @@ impl<S: Stream> Client<S> {
     /// `UID SEARCH RETURN (...) criteria`: like [`esearch`](Self::esearch), with UIDs.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Criteria, SearchReturn};
     /// let r = client.uid_esearch(Criteria::all(), [SearchReturn::Max])?;
     /// println!("newest UID {:?}", r.max);
@@ -192,7 +192,7 @@ impl<S: Stream> Client<S> {
     /// messages in sort order. Needs SORT.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Criteria, SortKey};
     /// let newest_first = client.sort([SortKey::Date.reversed()], Criteria::all())?;
     /// # Ok::<(), imap4::Error>(())
@@ -208,7 +208,7 @@ impl<S: Stream> Client<S> {
     /// `UID SORT (keys) UTF-8 criteria`: the UIDs in sort order. Needs SORT.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Criteria, SortKey};
     /// let by_subject = client.uid_sort([SortKey::Subject, SortKey::Arrival], Criteria::unseen())?;
     /// # Ok::<(), imap4::Error>(())
@@ -227,7 +227,7 @@ impl<S: Stream> Client<S> {
     /// numbers) as thread trees. Needs `THREAD=<algorithm>`.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Criteria, ThreadAlgorithm};
     /// for t in client.thread(ThreadAlgorithm::References, Criteria::all())? {
     ///     println!("{:?}", t.all_messages());
@@ -245,7 +245,7 @@ impl<S: Stream> Client<S> {
     /// `UID THREAD algorithm UTF-8 criteria`: thread trees of UIDs.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{Criteria, ThreadAlgorithm};
     /// let threads = client.uid_thread(ThreadAlgorithm::OrderedSubject, Criteria::unseen())?;
     /// # Ok::<(), imap4::Error>(())
@@ -264,7 +264,7 @@ impl<S: Stream> Client<S> {
     /// sequence number; returns their flags after the change.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::StoreMode;
     /// use imap4::proto::Flag;
     /// for m in client.store(1..=3, StoreMode::Add, [Flag::Seen])? {
@@ -284,7 +284,7 @@ impl<S: Stream> Client<S> {
     /// `UID STORE uids [+|-]FLAGS (flags)`: like [`store`](Self::store), by UID.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::StoreMode;
     /// use imap4::proto::{Flag, SequenceSet};
     /// client.uid_store(SequenceSet::single(42)?, StoreMode::Remove, [Flag::Flagged])?;
@@ -309,7 +309,7 @@ impl<S: Stream> Client<S> {
     /// other sessions) go to [`take_unsolicited`](Self::take_unsolicited).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::Store;
     /// use imap4::proto::{Flag, SequenceSet};
     /// let cmd = Store::add_flags(SequenceSet::range(1, 9)?, [Flag::Seen])
@@ -330,7 +330,7 @@ impl<S: Stream> Client<S> {
     /// the server has UIDPLUS.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::SequenceSet;
     /// let c = client.copy(&SequenceSet::range(1, 5)?, "Archive")?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -343,7 +343,7 @@ impl<S: Stream> Client<S> {
     /// has UIDPLUS.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::SequenceSet;
     /// let c = client.uid_copy(&SequenceSet::single(42)?, "Archive")?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -360,7 +360,7 @@ impl<S: Stream> Client<S> {
     /// both it is [`Error::Capability`](crate::Error::Capability).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::SequenceSet;
     /// client.move_(&SequenceSet::single(1)?, "Trash")?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -373,7 +373,7 @@ impl<S: Stream> Client<S> {
     /// `UID MOVE uids mailbox`: like [`move_`](Self::move_), by UID.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::SequenceSet;
     /// if let Some(c) = client.uid_move(&SequenceSet::single(42)?, "Archive")? {
     ///     println!("now UID {:?} there", c.dest_of(42));
@@ -392,7 +392,7 @@ impl<S: Stream> Client<S> {
     /// there; fewer bytes (or none) when the section is shorter.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::Section;
     /// let first_kb = client.partial(1, Section::default(), 0, 1024)?;
     /// # Ok::<(), imap4::Error>(())
@@ -410,7 +410,7 @@ impl<S: Stream> Client<S> {
     /// Like [`partial`](Self::partial), for the message with UID `uid`.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::Section;
     /// let text_start = client.uid_partial(42, Section::text(), 0, 200)?;
     /// # Ok::<(), imap4::Error>(())
@@ -435,7 +435,7 @@ impl<S: Stream> Client<S> {
     /// server ignores the known state and nothing is reported as changed or vanished.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::QResync;
     /// use imap4::proto::SequenceSet;
     /// let known = QResync::new(67890007, 90060115194045000)

@@ -50,7 +50,7 @@ pub use idle::Idle;
 /// it for futures that wait on anything else (a tokio socket, a timer): it would spin.
 ///
 /// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
+/// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
 /// let caps = imap4::blocking::block_on(client.session().capabilities())?;
 /// # Ok::<(), imap4::Error>(())
 /// ```
@@ -139,7 +139,7 @@ impl<T: Stream + ?Sized> Stream for Box<T> {
 /// with both clients.
 ///
 /// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
+/// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
 /// async fn count(s: &mut imap4::Session<impl imap4::Io>) -> imap4::Result<u32> {
 ///     Ok(s.select("INBOX").await?.exists)
 /// }
@@ -275,7 +275,7 @@ impl<S: Stream> Client<S> {
     /// blocking and async use).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// println!("{:?}", client.session().state());
     /// ```
     pub fn session(&mut self) -> &mut Session<BlockingIo<S>> {
@@ -286,7 +286,7 @@ impl<S: Stream> Client<S> {
     /// servers). Off by default: a password must not travel in clear by accident.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.allow_plaintext_login(true);
     /// client.login("alice", "alicepw")?;
     /// # Ok::<(), imap4::Error>(())
@@ -300,7 +300,7 @@ impl<S: Stream> Client<S> {
     /// and then mishandle them.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.set_force_sync_literals(true);
     /// ```
     pub fn set_force_sync_literals(&mut self, on: bool) {
@@ -310,7 +310,7 @@ impl<S: Stream> Client<S> {
     /// Whether the connection is encrypted (TLS, STARTTLS, or a stream declared secure).
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// assert!(client.is_secure());
     /// ```
     pub fn is_secure(&self) -> bool {
@@ -320,7 +320,7 @@ impl<S: Stream> Client<S> {
     /// The time budgets in force.
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// println!("{:?}", client.timeouts().command);
     /// ```
     pub fn timeouts(&self) -> Timeouts {
@@ -330,7 +330,7 @@ impl<S: Stream> Client<S> {
     /// Changes the time budgets (takes effect with the next read).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::blocking::Timeouts;
     /// use std::time::Duration;
     /// client.set_timeouts(Timeouts::default().command(Some(Duration::from_secs(300))));
@@ -342,7 +342,7 @@ impl<S: Stream> Client<S> {
     /// The sans-IO connection state (capabilities, selected mailbox, protocol state).
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// println!("{:?}", client.connection().state());
     /// ```
     pub fn connection(&self) -> &Connection {
@@ -352,7 +352,7 @@ impl<S: Stream> Client<S> {
     /// The protocol state (imaplib's `state`).
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::ConnState;
     /// assert_eq!(client.state(), ConnState::NotAuthenticated);
     /// ```
@@ -364,7 +364,7 @@ impl<S: Stream> Client<S> {
     /// response codes.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// println!("{}", client.mailbox().unwrap().exists);
     /// # Ok::<(), imap4::Error>(())
@@ -376,7 +376,7 @@ impl<S: Stream> Client<S> {
     /// The server greeting (imaplib's `welcome`).
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// println!("{}", client.greeting().unwrap().text_str());
     /// ```
     #[doc(alias = "welcome")]
@@ -389,7 +389,7 @@ impl<S: Stream> Client<S> {
     /// neither).
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// println!("{}", client.protocol_version());
     /// ```
     #[doc(alias = "PROTOCOL_VERSION")]
@@ -401,7 +401,7 @@ impl<S: Stream> Client<S> {
     /// `untagged_responses`).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::blocking::Unsolicited;
     /// use imap4::proto::Data;
     /// client.noop()?;
@@ -422,7 +422,7 @@ impl<S: Stream> Client<S> {
     /// [`MAX_UNSOLICITED`](crate::MAX_UNSOLICITED) waited unread.
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// if client.unsolicited_dropped() > 0 { /* resynchronize */ }
     /// ```
     pub fn unsolicited_dropped(&self) -> u64 {
@@ -432,7 +432,7 @@ impl<S: Stream> Client<S> {
     /// Whether an earlier error left the connection unusable.
     ///
     /// ```no_run
-    /// # let client: imap4::blocking::Client = todo!();
+    /// # let client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// if client.is_broken() { /* reconnect */ }
     /// ```
     pub fn is_broken(&self) -> bool {
@@ -445,7 +445,7 @@ impl<S: Stream> Client<S> {
     /// [`take_unsolicited`](Self::take_unsolicited).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::Raw;
     /// let reply = client.run(&Raw::new("XYZZY"))?;
     /// # Ok::<(), imap4::Error>(())
@@ -459,7 +459,7 @@ impl<S: Stream> Client<S> {
     /// Whether the server announces `capability` (asking once if unknown).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// if client.has_capability("MOVE")? { /* ... */ }
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -471,7 +471,7 @@ impl<S: Stream> Client<S> {
     /// after STARTTLS and login, when they may change).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// for cap in client.capabilities()? {
     ///     println!("{cap:?}");
     /// }
@@ -485,7 +485,7 @@ impl<S: Stream> Client<S> {
     /// `CAPABILITY`, always asking the server.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let caps = client.capability()?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -497,7 +497,7 @@ impl<S: Stream> Client<S> {
     /// appears in traces or error messages.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.login("alice", "secret")?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -508,7 +508,7 @@ impl<S: Stream> Client<S> {
     /// `SELECT mailbox`: its state (message count, UIDVALIDITY, flags, ...).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let inbox = client.select("INBOX")?;
     /// println!("{} messages, UIDVALIDITY {:?}", inbox.exists, inbox.uid_validity);
     /// # Ok::<(), imap4::Error>(())
@@ -521,7 +521,7 @@ impl<S: Stream> Client<S> {
     /// `select(mailbox, readonly=True)`).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// let inbox = client.examine("INBOX")?;
     /// assert!(inbox.read_only);
     /// # Ok::<(), imap4::Error>(())
@@ -536,7 +536,7 @@ impl<S: Stream> Client<S> {
     /// unsolicited queue, or use [`select_qresync`](Self::select_qresync).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::Select;
     /// let m = client.select_with(Select::new("INBOX").condstore(true))?;
     /// println!("HIGHESTMODSEQ {:?}", m.highest_modseq);
@@ -551,7 +551,7 @@ impl<S: Stream> Client<S> {
     /// keep-alive.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.noop()?;
     /// let news = client.take_unsolicited();
     /// # Ok::<(), imap4::Error>(())
@@ -564,7 +564,7 @@ impl<S: Stream> Client<S> {
     /// no-op.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.logout()?;
     /// # Ok::<(), imap4::Error>(())
     /// ```

@@ -14,7 +14,7 @@ impl<S: Stream> Client<S> {
     /// [`Session::notify`](crate::Session::notify).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::encode::{MailboxFilter, NotifyEvent, NotifyGroup};
     /// use imap4::IdleEvent;
     /// use std::time::Duration;
@@ -41,7 +41,7 @@ impl<S: Stream> Client<S> {
     /// Watches new mail and expunges in every personal mailbox (and the selected one).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.notify_personal()?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -52,7 +52,7 @@ impl<S: Stream> Client<S> {
     /// `NOTIFY NONE`: no more notifications.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.notify_none()?;
     /// # Ok::<(), imap4::Error>(())
     /// ```
@@ -64,7 +64,7 @@ impl<S: Stream> Client<S> {
     /// queued unsolicited data first); `Ok(None)` when nothing came.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use std::time::Duration;
     /// client.notify_personal()?;
     /// if let Some(ev) = client.wait_event(Duration::from_secs(60))? {

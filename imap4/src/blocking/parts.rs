@@ -16,7 +16,7 @@ impl<S: Stream> Client<S> {
     /// [`Session::uid_fetch_sections`](crate::Session::uid_fetch_sections).
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::proto::Section;
     /// client.select("INBOX")?;
     /// let got = client.uid_fetch_sections(42, &[Section::header(), Section::part(&[2])])?;
@@ -34,7 +34,7 @@ impl<S: Stream> Client<S> {
     /// such message.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// if let Some(bs) = client.body_structure(42)? {
     ///     for (part, p) in bs.parts() {
@@ -54,7 +54,7 @@ impl<S: Stream> Client<S> {
     /// no such message. `\Seen` is left alone.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// use imap4::mime::TransferEncoding;
     /// client.select("INBOX")?;
     /// let mut file = std::fs::File::create("photo.jpg")?;
@@ -77,7 +77,7 @@ impl<S: Stream> Client<S> {
     /// message does not exist or has no text part.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// if let Some(t) = client.message_text(42, false)? {
     ///     println!("{}", t.text);
@@ -93,7 +93,7 @@ impl<S: Stream> Client<S> {
     /// there are none or no such message.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// for a in client.attachments(42)? {
     ///     let name = a.filename.clone().unwrap_or_else(|| format!("part-{}", a.part_number()));
@@ -109,7 +109,7 @@ impl<S: Stream> Client<S> {
     /// Saves an attachment of message `uid` into `out`, decoded; returns its decoded size.
     ///
     /// ```no_run
-    /// # let mut client: imap4::blocking::Client = todo!();
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
     /// client.select("INBOX")?;
     /// if let Some(a) = client.attachments(42)?.first() {
     ///     let mut out = Vec::new();

@@ -253,7 +253,7 @@ impl Timeouts {
 /// What a completed command brought back.
 ///
 /// ```no_run
-/// # let mut client: imap4::blocking::Client = todo!();
+/// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
 /// let reply = client.run(&imap4::proto::encode::Noop)?;
 /// println!("{} ({} responses)", reply.status.text_str(), reply.data.len());
 /// # Ok::<(), imap4::Error>(())
