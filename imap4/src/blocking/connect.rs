@@ -5,13 +5,6 @@ use std::net::ToSocketAddrs;
 use super::{Client, Timeouts};
 use crate::session::block_on;
 
-/// The client's time budgets from connect options: the I/O timeout bounds the greeting
-/// and each command's silences (change them later with `Client::set_timeouts`).
-fn timeouts_from(opts: &crate::transport::ConnectOptions) -> Timeouts {
-    Timeouts::default()
-        .greeting(opts.io_timeout)
-        .command(opts.io_timeout)
-}
 use crate::error::Result;
 
 /// Constructors over [`Transport`](crate::transport::Transport): TLS, STARTTLS, a spawned
@@ -33,27 +26,9 @@ impl Client<crate::transport::Transport> {
     #[doc(alias = "IMAP4")]
     pub fn connect(addr: impl ToSocketAddrs) -> Result<Self> {
         let opts = crate::transport::ConnectOptions::default();
-        let mut last = None;
-        for a in addr.to_socket_addrs()? {
-            let r = match opts.connect_timeout {
-                Some(t) => std::net::TcpStream::connect_timeout(&a, t),
-                None => std::net::TcpStream::connect(a),
-            };
-            match r {
-                Ok(s) => {
-                    s.set_nodelay(true)?;
-                    s.set_write_timeout(opts.io_timeout)?;
-                    let t = crate::transport::Transport::from_tcp(s);
-                    return Client::from_stream_with(t, false, timeouts_from(&opts));
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last
-            .unwrap_or_else(|| {
-                std::io::Error::new(std::io::ErrorKind::NotFound, "no address to connect to")
-            })
-            .into())
+        let s = crate::transport::tcp_connect_any(addr, &opts)?;
+        let t = crate::transport::Transport::from_tcp(s);
+        Client::from_stream_with(t, false, Timeouts::from_connect_options(&opts))
     }
 
     /// Connects over plain TCP with the given timeouts (TCP_NODELAY on) and reads the
@@ -77,7 +52,7 @@ impl Client<crate::transport::Transport> {
         opts: &crate::transport::ConnectOptions,
     ) -> Result<Self> {
         let t = crate::transport::Transport::connect_tcp(host, port, opts)?;
-        Client::from_stream_with(t, false, timeouts_from(opts))
+        Client::from_stream_with(t, false, Timeouts::from_connect_options(opts))
     }
 
     /// Connects with implicit TLS (port 993; imaplib's `IMAP4_SSL`), verifies the server's
@@ -116,7 +91,7 @@ impl Client<crate::transport::Transport> {
         opts: &crate::transport::ConnectOptions,
     ) -> Result<Self> {
         let t = crate::transport::Transport::connect_tls(host, port, tls, opts)?;
-        Client::from_stream_with(t, true, timeouts_from(opts))
+        Client::from_stream_with(t, true, Timeouts::from_connect_options(opts))
     }
 
     /// Connects over plain TCP (port 143), then upgrades to TLS with `STARTTLS` before
@@ -156,7 +131,7 @@ impl Client<crate::transport::Transport> {
         opts: &crate::transport::ConnectOptions,
     ) -> Result<Self> {
         let t = crate::transport::Transport::connect_tcp(host, port, opts)?;
-        let mut client = Client::from_stream_with(t, false, timeouts_from(opts))?;
+        let mut client = Client::from_stream_with(t, false, Timeouts::from_connect_options(opts))?;
         client.starttls(host, tls)?;
         Ok(client)
     }
@@ -243,7 +218,7 @@ impl Client<crate::transport::Transport> {
         opts: &crate::transport::ConnectOptions,
     ) -> Result<Self> {
         let t = crate::transport::Transport::spawn(command, opts)?;
-        Client::from_stream_with(t, secure, timeouts_from(opts))
+        Client::from_stream_with(t, secure, Timeouts::from_connect_options(opts))
     }
 
     /// The transport underneath.

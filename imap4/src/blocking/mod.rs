@@ -190,7 +190,8 @@ impl<S: Stream> Io for BlockingIo<S> {
             self.s.set_write_timeout(timeout)?;
             self.write_timeout = Some(timeout);
         }
-        Poll::Ready(write_timed_out(self.s.write(buf)))
+        // A socket timeout's `WouldBlock` is read as a timeout by the session.
+        Poll::Ready(self.s.write(buf))
     }
     fn poll_flush(
         &mut self,
@@ -198,17 +199,7 @@ impl<S: Stream> Io for BlockingIo<S> {
         _timeout: Option<Duration>,
         _fresh: bool,
     ) -> Poll<io::Result<()>> {
-        Poll::Ready(write_timed_out(self.s.flush()))
-    }
-}
-
-/// A socket write timeout reports `WouldBlock` on Unix: call it what it is.
-fn write_timed_out<T>(r: io::Result<T>) -> io::Result<T> {
-    match r {
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-            Err(io::Error::new(io::ErrorKind::TimedOut, e))
-        }
-        r => r,
+        Poll::Ready(self.s.flush())
     }
 }
 

@@ -221,11 +221,7 @@ impl<T: Io> FetchStream<'_, T> {
                 }
                 Step::Unparsed(m) => {
                     self.literals.clear();
-                    return Some(Err(Error::Unparsed {
-                        command: self.name,
-                        error: Box::new(m.error),
-                        raw: m.raw,
-                    }));
+                    return Some(Err(super::unparsed(self.name, m)));
                 }
                 Step::Continue(_) => {}
                 Step::Done(status) => {

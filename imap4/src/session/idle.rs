@@ -154,6 +154,34 @@ impl<T: Io> Session<T> {
         Ok(events)
     }
 
+    /// The oldest queued unsolicited response as an event (unreadable ones are dropped).
+    pub(crate) fn pop_event(&mut self) -> Option<IdleEvent> {
+        while let Some(u) = self.unsolicited.pop_front() {
+            match u {
+                Unsolicited::Data(d) => return Some(IdleEvent::from_data(d)),
+                Unsolicited::Status(s) => return Some(IdleEvent::Status(s)),
+                Unsolicited::Malformed(_) => {}
+            }
+        }
+        None
+    }
+
+    /// What a connection event that no command waits for means to the caller (during
+    /// IDLE, or between commands under NOTIFY): an event, nothing, or the end (`BYE`,
+    /// which marks the session unusable). Unreadable responses are queued.
+    pub(crate) fn event_between_commands(&mut self, ev: ConnEvent) -> Result<Option<IdleEvent>> {
+        match ev {
+            ConnEvent::Data { data, .. } => Ok(Some(IdleEvent::from_data(data))),
+            ConnEvent::Untagged(s) | ConnEvent::ReadOnly(s) => Ok(Some(IdleEvent::Status(s))),
+            ConnEvent::Bye(s) => Err(self.mark(Abort::Bye(s.text_str().into_owned()).into())),
+            ConnEvent::Malformed(m) => {
+                self.unsolicited.push_back(Unsolicited::Malformed(m));
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Sends IDLE and waits for the continuation.
     async fn start_idle(&mut self) -> Result<Tag> {
         let tag = self.start(&encode::Idle).await?;
@@ -202,12 +230,8 @@ impl<T: Io> Idle<'_, T> {
     pub async fn wait(&mut self, timeout: Duration) -> Result<Option<IdleEvent>> {
         let deadline = super::deadline(timeout);
         loop {
-            if let Some(u) = self.client.unsolicited.pop_front() {
-                match u {
-                    Unsolicited::Data(d) => return Ok(Some(IdleEvent::from_data(d))),
-                    Unsolicited::Status(s) => return Ok(Some(IdleEvent::Status(s))),
-                    Unsolicited::Malformed(_) => continue,
-                }
+            if let Some(e) = self.client.pop_event() {
+                return Ok(Some(e));
             }
             let Some(tag) = self.tag.clone() else {
                 return Err(Error::State {
@@ -241,17 +265,6 @@ impl<T: Io> Idle<'_, T> {
             };
             match ev {
                 None => continue,
-                Some(ConnEvent::Data { data, .. }) => {
-                    return Ok(Some(IdleEvent::from_data(data)));
-                }
-                Some(ConnEvent::Untagged(s)) | Some(ConnEvent::ReadOnly(s)) => {
-                    return Ok(Some(IdleEvent::Status(s)));
-                }
-                Some(ConnEvent::Bye(s)) => {
-                    self.tag = None;
-                    let e = Abort::Bye(s.text_str().into_owned()).into();
-                    return Err(self.client.mark(e));
-                }
                 Some(ConnEvent::Done { tag: t, status, .. }) if t == tag => {
                     // The server ended IDLE by itself: start again unless it refused.
                     self.tag = None;
@@ -262,10 +275,14 @@ impl<T: Io> Idle<'_, T> {
                     self.tag = Some(self.client.start_idle().await?);
                     self.since = Instant::now();
                 }
-                Some(ConnEvent::Malformed(m)) => {
-                    self.client.unsolicited.push_back(Unsolicited::Malformed(m));
-                }
-                Some(_) => {}
+                Some(ev) => match self.client.event_between_commands(ev) {
+                    Ok(Some(e)) => return Ok(Some(e)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        self.tag = None;
+                        return Err(e);
+                    }
+                },
             }
         }
     }

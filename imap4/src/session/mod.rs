@@ -149,6 +149,29 @@ pub trait Io {
 /// ```
 pub const MAX_UNSOLICITED: usize = 10_000;
 
+/// An I/O error while `waiting_for` ran: a timeout (`TimedOut`, or `WouldBlock` from a
+/// socket timeout) is [`Abort::Timeout`] with the budget that ran out, the rest
+/// [`Abort::Io`].
+fn io_error(e: io::Error, waiting_for: &'static str, timeout: Option<Duration>) -> Error {
+    match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Abort::Timeout {
+            waiting_for,
+            after: timeout.unwrap_or_default(),
+        }
+        .into(),
+        _ => e.into(),
+    }
+}
+
+/// The error for a response to `command` that could not be parsed.
+pub(crate) fn unparsed(command: &'static str, m: Malformed) -> Error {
+    Error::Unparsed {
+        command,
+        error: Box::new(m.error),
+        raw: m.raw,
+    }
+}
+
 /// `now + d`, or a century from now when that overflows (`Duration::MAX` means "forever").
 pub(crate) fn deadline(d: Duration) -> std::time::Instant {
     let now = std::time::Instant::now();
@@ -214,6 +237,14 @@ impl Default for Timeouts {
 }
 
 impl Timeouts {
+    /// The budgets for a connection made with `opts`: its I/O timeout bounds the greeting
+    /// and each command's silences (change them later with `set_timeouts`).
+    pub(crate) fn from_connect_options(opts: &crate::transport::ConnectOptions) -> Timeouts {
+        Timeouts::default()
+            .greeting(opts.io_timeout)
+            .command(opts.io_timeout)
+    }
+
     /// Sets the greeting budget.
     ///
     /// ```
@@ -660,17 +691,7 @@ impl<T: Io> Session<T> {
                 r
             })
             .await;
-            let n = match r {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                    return Err(Abort::Timeout {
-                        waiting_for: "write",
-                        after: timeout.unwrap_or_default(),
-                    }
-                    .into())
-                }
-                Err(e) => return Err(e.into()),
-            };
+            let n = r.map_err(|e| io_error(e, "write", timeout))?;
             if n == 0 {
                 return Err(Abort::Io(io::ErrorKind::WriteZero.into()).into());
             }
@@ -683,15 +704,7 @@ impl<T: Io> Session<T> {
             r
         })
         .await;
-        match r {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::TimedOut => Err(Abort::Timeout {
-                waiting_for: "write",
-                after: timeout.unwrap_or_default(),
-            }
-            .into()),
-            Err(e) => Err(e.into()),
-        }
+        r.map_err(|e| io_error(e, "write", timeout))
     }
 
     /// Reads once (or inflates pending compressed input) and feeds the connection.
@@ -717,20 +730,8 @@ impl<T: Io> Session<T> {
         .await;
         let n = match r {
             Ok(n) => n,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                ) =>
-            {
-                return Err(Abort::Timeout {
-                    waiting_for,
-                    after: timeout.unwrap_or_default(),
-                }
-                .into())
-            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(io_error(e, waiting_for, timeout)),
         };
         if n == 0 {
             return Err(Abort::Closed.into());
@@ -847,11 +848,7 @@ impl<T: Io> Session<T> {
     pub(crate) async fn step(&mut self, tag: &Tag, name: &'static str) -> Result<Step> {
         match self.step_inner(tag, name).await {
             // The completion itself is unreadable; the command is over.
-            Ok(Step::Unparsed(m)) if m.tag.as_ref() == Some(tag) => Err(Error::Unparsed {
-                command: name,
-                error: Box::new(m.error),
-                raw: m.raw,
-            }),
+            Ok(Step::Unparsed(m)) if m.tag.as_ref() == Some(tag) => Err(unparsed(name, m)),
             Ok(s) => Ok(s),
             Err(e) => Err(self.mark(e)),
         }
@@ -952,11 +949,7 @@ impl<T: Io> Session<T> {
                 Step::Unparsed(m) if m.tag.as_ref() == Some(&tag) => {
                     // An unreadable completion still ends its command (and only it).
                     tags.retain(|t| *t != tag);
-                    slots[i] = Some(Err(Error::Unparsed {
-                        command: n,
-                        error: Box::new(m.error),
-                        raw: m.raw,
-                    }));
+                    slots[i] = Some(Err(unparsed(n, m)));
                 }
                 Step::Unparsed(m) => data[i].1.push(m),
                 Step::Done(status) => {

@@ -4,10 +4,9 @@
 use std::time::{Duration, Instant};
 
 use imap4_proto::encode::{self, MailboxFilter, NotifyEvent, NotifyGroup};
-use imap4_proto::ConnEvent;
 
 use super::{IdleEvent, Io, Session, Unsolicited};
-use crate::error::{Abort, Result};
+use crate::error::Result;
 
 impl<T: Io> Session<T> {
     /// `NOTIFY SET`: tells the server which changes to report, for which mailboxes, from
@@ -103,12 +102,8 @@ impl<T: Io> Session<T> {
         self.prepare().await?;
         let deadline = super::deadline(timeout);
         loop {
-            if let Some(u) = self.unsolicited.pop_front() {
-                match u {
-                    Unsolicited::Data(d) => return Ok(Some(IdleEvent::from_data(d))),
-                    Unsolicited::Status(s) => return Ok(Some(IdleEvent::Status(s))),
-                    Unsolicited::Malformed(_) => continue,
-                }
+            if let Some(e) = self.pop_event() {
+                return Ok(Some(e));
             }
             let now = Instant::now();
             if now >= deadline {
@@ -118,22 +113,10 @@ impl<T: Io> Session<T> {
                 Ok(ev) => ev,
                 Err(e) => return Err(self.mark(e)),
             };
-            match ev {
-                None => {}
-                Some(ConnEvent::Data { data, .. }) => {
-                    return Ok(Some(IdleEvent::from_data(data)));
+            if let Some(ev) = ev {
+                if let Some(e) = self.event_between_commands(ev)? {
+                    return Ok(Some(e));
                 }
-                Some(ConnEvent::Untagged(s)) | Some(ConnEvent::ReadOnly(s)) => {
-                    return Ok(Some(IdleEvent::Status(s)));
-                }
-                Some(ConnEvent::Bye(s)) => {
-                    let e = Abort::Bye(s.text_str().into_owned()).into();
-                    return Err(self.mark(e));
-                }
-                Some(ConnEvent::Malformed(m)) => {
-                    self.unsolicited.push_back(Unsolicited::Malformed(m));
-                }
-                Some(_) => {}
             }
         }
     }

@@ -85,9 +85,7 @@ fn poll_deadline(
         return false;
     };
     if fresh || sleep.is_none() {
-        let deadline = Instant::now()
-            .checked_add(t)
-            .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400));
+        let deadline = Instant::from_std(crate::session::deadline(t));
         match sleep {
             Some(s) => s.as_mut().reset(deadline),
             None => *sleep = Some(Box::pin(::tokio::time::sleep_until(deadline))),
@@ -508,13 +506,6 @@ impl AsyncWrite for Transport {
     }
 }
 
-/// The time budgets for a connection made with `opts`.
-fn timeouts_from(opts: &ConnectOptions) -> Timeouts {
-    Timeouts::default()
-        .greeting(opts.io_timeout)
-        .command(opts.io_timeout)
-}
-
 impl<S: AsyncRead + AsyncWrite + Unpin> Session<TokioIo<S>> {
     /// Wraps any connected tokio stream and reads the greeting. `secure` says whether it
     /// is encrypted (LOGIN and AUTHENTICATE are refused otherwise, unless
@@ -561,7 +552,7 @@ impl Session<TokioIo<Transport>> {
     #[doc(alias = "IMAP4")]
     pub async fn connect_plain(host: &str, port: u16, opts: &ConnectOptions) -> Result<Self> {
         let t = Transport::connect_tcp(host, port, opts).await?;
-        Self::from_stream_with(t, false, timeouts_from(opts)).await
+        Self::from_stream_with(t, false, Timeouts::from_connect_options(opts)).await
     }
 
     /// Connects with implicit TLS (port 993; imaplib's `IMAP4_SSL`) and reads the greeting.
@@ -595,7 +586,7 @@ impl Session<TokioIo<Transport>> {
         opts: &ConnectOptions,
     ) -> Result<Self> {
         let t = Transport::connect_tls(host, port, tls, opts).await?;
-        Self::from_stream_with(t, true, timeouts_from(opts)).await
+        Self::from_stream_with(t, true, Timeouts::from_connect_options(opts)).await
     }
 
     /// Connects over plain TCP and upgrades with `STARTTLS` before anything else is said.
@@ -614,7 +605,7 @@ impl Session<TokioIo<Transport>> {
         opts: &ConnectOptions,
     ) -> Result<Self> {
         let t = Transport::connect_tcp(host, port, opts).await?;
-        let mut c = Self::from_stream_with(t, false, timeouts_from(opts)).await?;
+        let mut c = Self::from_stream_with(t, false, Timeouts::from_connect_options(opts)).await?;
         c.starttls(host, tls, opts).await?;
         Ok(c)
     }

@@ -78,9 +78,7 @@ impl Pipe {
     /// to exit and kills it if it has not.
     pub(super) fn shutdown(&mut self, grace: Duration) -> io::Result<()> {
         self.stdin = None;
-        let deadline = Instant::now()
-            .checked_add(grace)
-            .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400));
+        let deadline = crate::session::deadline(grace);
         loop {
             if self.child.try_wait()?.is_some() {
                 return Ok(());

@@ -135,8 +135,22 @@ fn tcp_connect(host: &str, port: u16, opts: &ConnectOptions) -> io::Result<TcpSt
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
+    tcp_connect_addrs((host, port).to_socket_addrs()?, opts)
+        .map_err(|e| e.unwrap_or_else(|| no_address(&format!("{host} resolves to no address"))))
+}
+
+fn no_address(msg: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::NotFound, msg.to_string())
+}
+
+/// Connects to the first address that answers, with TCP_NODELAY and the options'
+/// timeouts; `Err(None)` when there was no address to try.
+pub(crate) fn tcp_connect_addrs(
+    addrs: impl Iterator<Item = std::net::SocketAddr>,
+    opts: &ConnectOptions,
+) -> Result<TcpStream, Option<io::Error>> {
     let mut last = None;
-    for addr in (host, port).to_socket_addrs()? {
+    for addr in addrs {
         let r = match opts.connect_timeout {
             Some(t) => TcpStream::connect_timeout(&addr, t),
             None => TcpStream::connect(addr),
@@ -151,12 +165,16 @@ fn tcp_connect(host: &str, port: u16, opts: &ConnectOptions) -> io::Result<TcpSt
             Err(e) => last = Some(e),
         }
     }
-    Err(last.unwrap_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("{host} resolves to no address"),
-        )
-    }))
+    Err(last)
+}
+
+/// [`tcp_connect_addrs`] for any address form (the blocking `Client::connect`).
+pub(crate) fn tcp_connect_any(
+    addr: impl ToSocketAddrs,
+    opts: &ConnectOptions,
+) -> io::Result<TcpStream> {
+    tcp_connect_addrs(addr.to_socket_addrs()?, opts)
+        .map_err(|e| e.unwrap_or_else(|| no_address("no address to connect to")))
 }
 
 /// Socket timeouts report `WouldBlock` on Unix: say what happened.
