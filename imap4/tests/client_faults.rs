@@ -13,60 +13,8 @@ use imap4::proto::encode::FetchAttr;
 use imap4::proto::{ProtocolError, Section, SequenceSet};
 use imap4::{Abort, Error};
 
-/// One scripted connection: the closure gets a line reader and the socket.
-struct Server {
-    r: BufReader<TcpStream>,
-    w: TcpStream,
-}
-
-impl Server {
-    /// Reads one command line; returns (tag, rest).
-    fn cmd(&mut self) -> (String, String) {
-        let mut line = String::new();
-        self.r.read_line(&mut line).unwrap();
-        let line = line.trim_end().to_string();
-        let (tag, rest) = line.split_once(' ').unwrap_or((&line, ""));
-        (tag.to_string(), rest.to_string())
-    }
-
-    fn send(&mut self, s: &str) {
-        self.w.write_all(s.as_bytes()).unwrap();
-    }
-
-    /// Reads a command and checks its name.
-    fn expect(&mut self, name: &str) -> String {
-        let (tag, rest) = self.cmd();
-        assert!(
-            rest.to_ascii_uppercase().starts_with(name),
-            "expected {name}, got {rest:?}"
-        );
-        tag
-    }
-}
-
-fn fake(script: impl FnOnce(Server) + Send + 'static) -> (u16, thread::JoinHandle<()>) {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    let h = thread::spawn(move || {
-        let (s, _) = l.accept().unwrap();
-        let mut srv = Server {
-            r: BufReader::new(s.try_clone().unwrap()),
-            w: s,
-        };
-        srv.send("* PREAUTH [CAPABILITY IMAP4rev1 IDLE LITERAL+] fake ready\r\n");
-        script(srv)
-    });
-    (port, h)
-}
-
-fn client(port: u16) -> Client<TcpStream> {
-    client_with(port, Timeouts::default())
-}
-
-fn client_with(port: u16, t: Timeouts) -> Client<TcpStream> {
-    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    Client::from_stream_with(s, false, t).expect("greeting")
-}
+mod fake;
+use fake::{client, client_with, fake, Server};
 
 /// Selects a fake mailbox of 3 messages.
 fn select(srv: &mut Server) {

@@ -2,8 +2,6 @@
 //! scripted fake server on 127.0.0.1 (no Dovecot needed). Blocking tests use std::net;
 //! the tokio ones (cancellation, timers) are in the `tokio_tests` module.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -12,63 +10,8 @@ use imap4::blocking::{Client, Timeouts};
 use imap4::proto::encode::Noop;
 use imap4::Error;
 
-struct Server {
-    r: BufReader<TcpStream>,
-    w: TcpStream,
-}
-
-impl Server {
-    fn cmd(&mut self) -> (String, String) {
-        let mut line = String::new();
-        self.r.read_line(&mut line).unwrap();
-        let line = line.trim_end().to_string();
-        let (tag, rest) = line.split_once(' ').unwrap_or((&line, ""));
-        (tag.to_string(), rest.to_string())
-    }
-
-    fn send(&mut self, s: &str) {
-        self.w.write_all(s.as_bytes()).unwrap();
-    }
-
-    fn expect(&mut self, name: &str) -> String {
-        let (tag, rest) = self.cmd();
-        assert!(
-            rest.to_ascii_uppercase().starts_with(name),
-            "expected {name}, got {rest:?}"
-        );
-        tag
-    }
-}
-
-fn fake_with(
-    greeting: &'static str,
-    script: impl FnOnce(Server) + Send + 'static,
-) -> (u16, thread::JoinHandle<()>) {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    let h = thread::spawn(move || {
-        let (s, _) = l.accept().unwrap();
-        let mut srv = Server {
-            r: BufReader::new(s.try_clone().unwrap()),
-            w: s,
-        };
-        srv.send(greeting);
-        script(srv)
-    });
-    (port, h)
-}
-
-fn fake(script: impl FnOnce(Server) + Send + 'static) -> (u16, thread::JoinHandle<()>) {
-    fake_with(
-        "* PREAUTH [CAPABILITY IMAP4rev1 IDLE LITERAL+] fake ready\r\n",
-        script,
-    )
-}
-
-fn client_with(port: u16, t: Timeouts) -> Client<TcpStream> {
-    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    Client::from_stream_with(s, false, t).expect("greeting")
-}
+mod fake;
+use fake::{client_with, fake, fake_with};
 
 // ----- run_all: a tagged completion that cannot be parsed -----
 
