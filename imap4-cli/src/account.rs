@@ -28,11 +28,25 @@ pub type Imap = Client<Transport>;
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// The account to use, by its name in the config file.
-    #[arg(short = 'a', long, global = true, env = "IMAP4_ACCOUNT", value_name = "NAME", help_heading = "Account")]
+    #[arg(
+        short = 'a',
+        long,
+        global = true,
+        env = "IMAP4_ACCOUNT",
+        value_name = "NAME",
+        help_heading = "Account"
+    )]
     pub account: Option<String>,
 
     /// The config file (default: $XDG_CONFIG_HOME/imap4/config.toml).
-    #[arg(short = 'c', long, global = true, env = "IMAP4_CONFIG", value_name = "FILE", help_heading = "Account")]
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        env = "IMAP4_CONFIG",
+        value_name = "FILE",
+        help_heading = "Account"
+    )]
     pub config: Option<PathBuf>,
 
     /// Server host name; with --host no config file is needed (the password comes from
@@ -137,7 +151,9 @@ impl SecretSource {
         match self {
             SecretSource::Command(_) => "check password_command".into(),
             SecretSource::Env(v) => format!("check the environment variable {v} (password_env)"),
-            SecretSource::OAuth2Command(_) => "check oauth2_token_command (an expired token?)".into(),
+            SecretSource::OAuth2Command(_) => {
+                "check oauth2_token_command (an expired token?)".into()
+            }
             SecretSource::DefaultEnv => "check the environment variable IMAP4_PASSWORD".into(),
         }
     }
@@ -296,21 +312,19 @@ impl Account {
             .as_deref()
             .map(|n| format!("account \"{n}\""))
             .unwrap_or_else(|| "the command line".into());
-        let host = g
-            .host
-            .clone()
-            .or(base.host)
-            .ok_or_else(|| CliError::usage(format!("{what}: no host (set host or give --host)")))?;
+        let host =
+            g.host.clone().or(base.host).ok_or_else(|| {
+                CliError::usage(format!("{what}: no host (set host or give --host)"))
+            })?;
         if host.is_empty() || host.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(CliError::usage(format!("{what}: bad host name {host:?}")));
         }
         let tls = g.tls.or(base.tls).unwrap_or(TlsMode::Tls);
         let port = g.port.or(base.port).unwrap_or(tls.default_port());
-        let user = g
-            .user
-            .clone()
-            .or(base.user)
-            .ok_or_else(|| CliError::usage(format!("{what}: no user (set user or give --user)")))?;
+        let user =
+            g.user.clone().or(base.user).ok_or_else(|| {
+                CliError::usage(format!("{what}: no user (set user or give --user)"))
+            })?;
         let auth = match g.auth.as_deref().or(base.auth.as_deref()) {
             Some(a) => AuthChoice::parse(a).map_err(CliError::usage)?,
             None => AuthChoice::Auto,

@@ -89,9 +89,12 @@ pub fn default_path() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("XDG_CONFIG_HOME").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir).join("imap4").join("config.toml"));
     }
-    std::env::var_os("HOME")
-        .filter(|d| !d.is_empty())
-        .map(|h| PathBuf::from(h).join(".config").join("imap4").join("config.toml"))
+    std::env::var_os("HOME").filter(|d| !d.is_empty()).map(|h| {
+        PathBuf::from(h)
+            .join(".config")
+            .join("imap4")
+            .join("config.toml")
+    })
 }
 
 /// Reads and checks a configuration file. `warn` receives non-fatal findings (a file
@@ -151,7 +154,11 @@ pub fn parse(text: &str) -> Result<Config, String> {
 /// toml's errors span several lines (the offending line with a caret); keep the
 /// position and the message on one line.
 fn one_line(msg: &str) -> String {
-    let lines: Vec<&str> = msg.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = msg
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let head = lines.first().copied().unwrap_or("invalid TOML");
     let tail = lines.last().copied().unwrap_or("");
     if lines.len() > 1 && tail != head {
@@ -201,7 +208,8 @@ tls = "none"
     #[test]
     fn checks() {
         assert!(parse("default = \"nope\"\n").unwrap_err().contains("nope"));
-        let e = parse("[accounts.a]\npassword_env = \"X\"\npassword_command = \"y\"\n").unwrap_err();
+        let e =
+            parse("[accounts.a]\npassword_env = \"X\"\npassword_command = \"y\"\n").unwrap_err();
         assert!(e.contains("only one"), "{e}");
         let e = parse("[accounts.a]\nauth = \"kerberos\"\n").unwrap_err();
         assert!(e.contains("kerberos"), "{e}");

@@ -15,8 +15,8 @@ mod json;
 mod output;
 mod progress;
 mod select;
-mod text;
 mod shim;
+mod text;
 
 use std::process::ExitCode;
 
@@ -109,7 +109,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (2).
-            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
             let _ = e.print();
             return code.into();
         }

@@ -87,7 +87,6 @@ impl Ctx {
     pub fn out(&self) -> Out {
         Out {
             w: io::BufWriter::new(io::stdout().lock()),
-            json: self.json,
             width: if self.stdout_tty { term_width() } else { None },
         }
     }
@@ -104,7 +103,6 @@ fn term_width() -> Option<usize> {
 /// Standard output, buffered; flushed by `finish` (and on drop, ignoring errors).
 pub struct Out {
     w: io::BufWriter<io::StdoutLock<'static>>,
-    pub json: bool,
     /// The terminal's width, when stdout is one (tables are cut to fit).
     pub width: Option<usize>,
 }
@@ -119,10 +117,6 @@ impl Out {
     pub fn line(&mut self, s: impl AsRef<str>) -> io::Result<()> {
         self.w.write_all(s.as_ref().as_bytes())?;
         self.w.write_all(b"\n")
-    }
-
-    pub fn raw(&mut self) -> &mut dyn Write {
-        &mut self.w
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
@@ -146,7 +140,10 @@ impl Out {
                 .filter(|(i, _)| *i != flex)
                 .map(|(_, w)| w + 2)
                 .sum();
-            let room = total.saturating_sub(others).max(display_width(t.columns[flex].title)).max(10);
+            let room = total
+                .saturating_sub(others)
+                .max(display_width(t.columns[flex].title))
+                .max(10);
             widths[flex] = widths[flex].min(room);
         }
         let mut render = |cells: &mut dyn Iterator<Item = &str>| -> io::Result<()> {
@@ -239,31 +236,56 @@ impl Table {
     }
 }
 
-/// Width in terminal columns (one per char; good enough without a width table, and
-/// never splits a character).
+/// Width in terminal columns (wide CJK and emoji count two).
 pub fn display_width(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_control()).count()
+    use unicode_width::UnicodeWidthChar;
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
 /// Cuts `s` to `n` columns with an ellipsis; control characters (a CR in a subject) are
 /// shown as spaces so that a hostile header cannot move the cursor.
 pub fn truncate(s: &str, n: usize) -> String {
-    let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if clean.chars().count() <= n {
+    use unicode_width::UnicodeWidthChar;
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if display_width(&clean) <= n {
         return clean;
     }
     if n == 0 {
         return String::new();
     }
-    let mut t: String = clean.chars().take(n - 1).collect();
+    let mut t = String::new();
+    let mut w = 0;
+    for c in clean.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > n - 1 {
+            break;
+        }
+        w += cw;
+        t.push(c);
+    }
     t.push('…');
     t
+}
+
+/// Pads `s` with spaces to `n` columns (format's `{:<n}` counts chars, not columns).
+pub fn pad(s: &str, n: usize) -> String {
+    let w = display_width(s);
+    format!("{s}{}", " ".repeat(n.saturating_sub(w)))
 }
 
 /// Replaces control characters (escape sequences in a hostile header) for a terminal.
 pub fn sanitize(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

@@ -49,7 +49,9 @@ impl Progress {
             let len = if by_bytes { total_bytes } else { total };
             let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden());
             let template = match (by_bytes, len.is_some()) {
-                (true, _) => "{prefix} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
+                (true, _) => {
+                    "{prefix} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}"
+                }
                 (false, true) => "{prefix} [{bar:30}] {pos}/{len} {msg} ETA {eta}",
                 (false, false) => "{prefix} {spinner} {pos} {msg}",
             };

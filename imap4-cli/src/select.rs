@@ -7,7 +7,7 @@ use std::io::BufRead;
 
 use imap4::proto::encode::Criteria;
 use imap4::proto::SequenceSet;
-use crate::shim::query::Query;
+use imap4::query::Query;
 
 use crate::account::Conn;
 use crate::error::{CliError, CliResult, Context};
@@ -44,7 +44,9 @@ impl Target {
                 Ok(Target::Query(query.query.clone()))
             }
             (Some(_), true) => Err(CliError::usage("give UIDs or --query, not both")),
-            (None, false) => Err(CliError::usage("which messages? give UIDs (7, 7,9, 100:200) or --query QUERY")),
+            (None, false) => Err(CliError::usage(
+                "which messages? give UIDs (7, 7,9, 100:200) or --query QUERY",
+            )),
         }
     }
 }
@@ -61,7 +63,11 @@ pub fn parse_uids(s: &str) -> CliResult<SequenceSet> {
         let mut all = Vec::new();
         for line in std::io::stdin().lock().lines() {
             let line = line.map_err(|e| CliError::new(format!("reading UIDs from stdin: {e}")))?;
-            all.extend(line.split([' ', '\t', ',']).filter(|w| !w.is_empty()).map(str::to_string));
+            all.extend(
+                line.split([' ', '\t', ','])
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string),
+            );
         }
         if all.is_empty() {
             return Err(CliError::no_match("no UIDs on stdin"));
@@ -121,7 +127,10 @@ pub fn resolve(
 pub fn query_criteria(conn: &mut Conn, words: &[String]) -> CliResult<Criteria> {
     let q = parse_query(words)?;
     for cap in q.needs() {
-        if !conn.has_capability(cap).context(|| "CAPABILITY".to_string())? {
+        if !conn
+            .has_capability(cap)
+            .context(|| "CAPABILITY".to_string())?
+        {
             return Err(CliError::usage(format!(
                 "the query needs the server capability {cap}, which this server does not offer"
             )));

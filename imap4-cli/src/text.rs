@@ -6,7 +6,9 @@ use imap4::proto::{AddressList, Envelope};
 
 /// The decoded subject, or an empty string.
 pub fn subject(env: Option<&Envelope>) -> String {
-    env.and_then(|e| e.subject()).map(decode_words).unwrap_or_default()
+    env.and_then(|e| e.subject())
+        .map(decode_words)
+        .unwrap_or_default()
 }
 
 /// `Name <user@host>`, or `user@host` without a name, for each address (groups flattened).

@@ -44,6 +44,7 @@ pub mod blocking;
 mod engine;
 mod error;
 pub mod mime;
+pub mod query;
 pub mod session;
 #[cfg(feature = "tokio")]
 pub mod tokio;

@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
+use crate::shim::source::{LocalMessage, Source};
 use clap::Args;
 use imap4::proto::encode::{normalize_line_endings, AppendMessage};
-use crate::shim::source::{LocalMessage, Source};
 use serde::Serialize;
 
 use crate::account::Conn;
@@ -124,8 +124,20 @@ pub fn run(ctx: &Ctx, args: &AppendArgs) -> CliResult {
                 Ok(m) => m,
                 Err(e) => {
                     tally.failed += 1;
-                    let origin = e.path().map(|p| p.display().to_string()).unwrap_or_default();
-                    report(ctx, &mut out, &origin, "failed", None, 0, vec![], Some(e.to_string()))?;
+                    let origin = e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    report(
+                        ctx,
+                        &mut out,
+                        &origin,
+                        "failed",
+                        None,
+                        0,
+                        vec![],
+                        Some(e.to_string()),
+                    )?;
                     continue;
                 }
             };
@@ -142,7 +154,20 @@ pub fn run(ctx: &Ctx, args: &AppendArgs) -> CliResult {
                 if size as u64 > max {
                     tally.failed += 1;
                     progress.inc(1, m.bytes.len() as u64);
-                    report(ctx, &mut out, &m.origin, "failed", None, size, names, Some(format!("{} is over the server's APPENDLIMIT of {}", human_size(size as u64), human_size(max))))?;
+                    report(
+                        ctx,
+                        &mut out,
+                        &m.origin,
+                        "failed",
+                        None,
+                        size,
+                        names,
+                        Some(format!(
+                            "{} is over the server's APPENDLIMIT of {}",
+                            human_size(size as u64),
+                            human_size(max)
+                        )),
+                    )?;
                     continue;
                 }
             }
@@ -158,23 +183,48 @@ pub fn run(ctx: &Ctx, args: &AppendArgs) -> CliResult {
                 msg = msg.date(d);
             }
             batch_bytes += size;
-            batch.push(Pending { msg, origin: m.origin.clone(), size, flags: names });
+            batch.push(Pending {
+                msg,
+                origin: m.origin.clone(),
+                size,
+                flags: names,
+            });
             if batch.len() >= BATCH_MESSAGES || batch_bytes >= BATCH_BYTES {
                 let conn = conn.as_mut().expect("connected unless dry run");
-                send(ctx, conn, &args.mailbox, std::mem::take(&mut batch), &mut tally, &mut out, &mut progress)?;
+                send(
+                    ctx,
+                    conn,
+                    &args.mailbox,
+                    std::mem::take(&mut batch),
+                    &mut tally,
+                    &mut out,
+                    &mut progress,
+                )?;
                 batch_bytes = 0;
             }
         }
     }
     if !batch.is_empty() && !interrupted {
         let conn = conn.as_mut().expect("connected unless dry run");
-        send(ctx, conn, &args.mailbox, batch, &mut tally, &mut out, &mut progress)?;
+        send(
+            ctx,
+            conn,
+            &args.mailbox,
+            batch,
+            &mut tally,
+            &mut out,
+            &mut progress,
+        )?;
     }
     progress.finish();
     if let Some(c) = conn {
         c.logout();
     }
-    let verb = if args.dry_run { "would append" } else { "appended" };
+    let verb = if args.dry_run {
+        "would append"
+    } else {
+        "appended"
+    };
     if interrupted {
         return Err(CliError::interrupted(format!(
             "interrupted: {verb} {} message(s) to {}; the rest were not sent",
@@ -182,7 +232,11 @@ pub fn run(ctx: &Ctx, args: &AppendArgs) -> CliResult {
         )));
     }
     if !ctx.json {
-        let failed = if tally.failed > 0 { format!(", {} failed", tally.failed) } else { String::new() };
+        let failed = if tally.failed > 0 {
+            format!(", {} failed", tally.failed)
+        } else {
+            String::new()
+        };
         out.line(format!(
             "{verb} {} message(s) ({}) to {}{failed}",
             tally.appended,
@@ -192,7 +246,10 @@ pub fn run(ctx: &Ctx, args: &AppendArgs) -> CliResult {
     }
     if tally.failed > 0 {
         out.flush()?;
-        return Err(CliError::new(format!("{} message(s) could not be appended", tally.failed)));
+        return Err(CliError::new(format!(
+            "{} message(s) could not be appended",
+            tally.failed
+        )));
     }
     if tally.appended == 0 {
         return Ok(Exit::NoMatch);
@@ -262,11 +319,29 @@ fn send(
             Ok(uid) => {
                 tally.appended += 1;
                 tally.bytes += p.size as u64;
-                report(ctx, out, &p.origin, "appended", uid.map(|u| u.uid), p.size, p.flags, None)?;
+                report(
+                    ctx,
+                    out,
+                    &p.origin,
+                    "appended",
+                    uid.map(|u| u.uid),
+                    p.size,
+                    p.flags,
+                    None,
+                )?;
             }
             Err(e) => {
                 tally.failed += 1;
-                report(ctx, out, &p.origin, "failed", None, p.size, p.flags, Some(describe(&e)))?;
+                report(
+                    ctx,
+                    out,
+                    &p.origin,
+                    "failed",
+                    None,
+                    p.size,
+                    p.flags,
+                    Some(describe(&e)),
+                )?;
             }
         }
     }
@@ -285,7 +360,14 @@ fn report(
     error: Option<String>,
 ) -> CliResult<()> {
     if ctx.json {
-        out.json(&Appended { source: origin, status, uid, size, flags, error })?;
+        out.json(&Appended {
+            source: origin,
+            status,
+            uid,
+            size,
+            flags,
+            error,
+        })?;
     } else if let Some(e) = &error {
         ctx.warn(format!("{origin}: {e}"));
     }

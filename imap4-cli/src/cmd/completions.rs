@@ -6,7 +6,9 @@ use clap_complete::Shell;
 use crate::error::{CliResult, Exit};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  imap4 completions bash > /etc/bash_completion.d/imap4\n  imap4 completions zsh > \"${fpath[1]}/_imap4\"\n  imap4 completions fish > ~/.config/fish/completions/imap4.fish")]
+#[command(
+    after_help = "Examples:\n  imap4 completions bash > /etc/bash_completion.d/imap4\n  imap4 completions zsh > \"${fpath[1]}/_imap4\"\n  imap4 completions fish > ~/.config/fish/completions/imap4.fish"
+)]
 pub struct CompletionsArgs {
     /// The shell.
     pub shell: Shell,

@@ -35,7 +35,9 @@ pub struct ConfigArgs {
 pub enum ConfigAction {
     /// Connect and log in, then print the server, its capabilities, the TLS version and
     /// the login mechanism used.
-    #[command(after_help = "Examples:\n  imap4 config check\n  imap4 --account work config check --json")]
+    #[command(
+        after_help = "Examples:\n  imap4 config check\n  imap4 --account work config check --json"
+    )]
     Check,
     /// Print the path of the config file that would be read.
     #[command(after_help = "Example:\n  imap4 config path")]
@@ -114,22 +116,25 @@ fn check(ctx: &Ctx) -> CliResult {
         .map(|c| c.as_str().to_string())
         .collect();
     let server_id = if capabilities.iter().any(|c| c.eq_ignore_ascii_case("ID")) {
-        conn.id(&[("name", Some("imap4")), ("version", Some(env!("CARGO_PKG_VERSION")))])
-            .ok()
-            .map(|fields| {
-                let get = |k: &str| {
-                    fields
-                        .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(k))
-                        .and_then(|(_, v)| v.clone())
-                };
-                [get("name"), get("version")]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .filter(|s| !s.is_empty())
+        conn.id(&[
+            ("name", Some("imap4")),
+            ("version", Some(env!("CARGO_PKG_VERSION"))),
+        ])
+        .ok()
+        .map(|fields| {
+            let get = |k: &str| {
+                fields
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                    .and_then(|(_, v)| v.clone())
+            };
+            [get("name"), get("version")]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|s| !s.is_empty())
     } else {
         None
     };
@@ -160,9 +165,15 @@ fn check(ctx: &Ctx) -> CliResult {
     };
     let rows = [
         ("account", report.account.clone()),
-        ("server", format!("{} ({})", account.endpoint(), report.protocol)),
+        (
+            "server",
+            format!("{} ({})", account.endpoint(), report.protocol),
+        ),
         ("greeting", crate::output::sanitize(&report.greeting)),
-        ("software", report.server_id.clone().unwrap_or_else(|| "-".into())),
+        (
+            "software",
+            report.server_id.clone().unwrap_or_else(|| "-".into()),
+        ),
         (
             "security",
             match &report.cipher_suite {

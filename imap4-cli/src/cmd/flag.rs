@@ -39,7 +39,11 @@ pub struct FlagArgs {
     /// What to do.
     pub action: Action,
     /// The flags, then the UIDs (7, 7,9, 100:200, 100:*, or - for UIDs on stdin).
-    #[arg(required = true, value_name = "FLAGS... UIDS", allow_hyphen_values = true)]
+    #[arg(
+        required = true,
+        value_name = "FLAGS... UIDS",
+        allow_hyphen_values = true
+    )]
     pub items: Vec<String>,
     #[command(flatten)]
     pub query: QueryArg,
@@ -79,7 +83,9 @@ pub fn parse_flag(s: &str) -> CliResult<Flag> {
         return Ok(f);
     }
     if lower == "\\recent" {
-        return Err(CliError::usage("\\Recent is set by the server and cannot be changed"));
+        return Err(CliError::usage(
+            "\\Recent is set by the server and cannot be changed",
+        ));
     }
     if s.starts_with('\\') {
         return Err(CliError::usage(format!(
@@ -88,7 +94,9 @@ pub fn parse_flag(s: &str) -> CliResult<Flag> {
     }
     if s.is_empty()
         || s.bytes().any(|b| {
-            b <= b' ' || b >= 0x7f || matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
+            b <= b' '
+                || b >= 0x7f
+                || matches!(b, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
         })
     {
         return Err(CliError::usage(format!(
@@ -104,12 +112,17 @@ pub fn run(ctx: &Ctx, args: &FlagArgs) -> CliResult {
         (&args.items[..], None)
     } else {
         if args.items.len() < 2 {
-            return Err(CliError::usage("give the flags and then the UIDs (or --query QUERY)"));
+            return Err(CliError::usage(
+                "give the flags and then the UIDs (or --query QUERY)",
+            ));
         }
         let (last, rest) = args.items.split_last().expect("two items");
         (rest, Some(last.as_str()))
     };
-    let flags: Vec<Flag> = flag_words.iter().map(|w| parse_flag(w)).collect::<CliResult<_>>()?;
+    let flags: Vec<Flag> = flag_words
+        .iter()
+        .map(|w| parse_flag(w))
+        .collect::<CliResult<_>>()?;
     let target = Target::from_args(uids_word, &args.query)?;
     let (mode, verb) = match args.action {
         Action::Add => (StoreMode::Add, "added"),
@@ -120,11 +133,17 @@ pub fn run(ctx: &Ctx, args: &FlagArgs) -> CliResult {
     let (_account, mut conn) = ctx.connect()?;
     let state = super::open_mailbox(&mut conn, &args.mailbox, args.dry_run)?;
     if state.read_only && !args.dry_run {
-        return Err(CliError::new(format!("\"{}\" is read-only for this account", args.mailbox)));
+        return Err(CliError::new(format!(
+            "\"{}\" is read-only for this account",
+            args.mailbox
+        )));
     }
     // Keywords need \* in PERMANENTFLAGS (or the keyword itself).
     if !args.dry_run && !state.permanent_flags.is_empty() {
-        let open = state.permanent_flags.iter().any(|f| matches!(f, Flag::MayCreate));
+        let open = state
+            .permanent_flags
+            .iter()
+            .any(|f| matches!(f, Flag::MayCreate));
         for f in &flags {
             if matches!(f, Flag::Keyword(_)) && !open && !state.permanent_flags.contains(f) {
                 return Err(CliError::new(format!(
@@ -139,7 +158,10 @@ pub fn run(ctx: &Ctx, args: &FlagArgs) -> CliResult {
     let uids = crate::select::resolve(&mut conn, &args.mailbox, &target, &mut |w| ctx.warn(w))?;
     if uids.is_empty() {
         conn.logout();
-        return Err(CliError::no_match(format!("no matching message in \"{}\"", args.mailbox)));
+        return Err(CliError::no_match(format!(
+            "no matching message in \"{}\"",
+            args.mailbox
+        )));
     }
     let names = flag_names(&flags);
     let mut out = ctx.out();
@@ -147,7 +169,12 @@ pub fn run(ctx: &Ctx, args: &FlagArgs) -> CliResult {
         let action = format!("{:?}", args.action).to_lowercase();
         for &uid in &uids {
             if ctx.json {
-                out.json(&Planned { uid, dry_run: true, action: &action, flags: &names })?;
+                out.json(&Planned {
+                    uid,
+                    dry_run: true,
+                    action: &action,
+                    flags: &names,
+                })?;
             }
         }
         if !ctx.json {
@@ -162,7 +189,8 @@ pub fn run(ctx: &Ctx, args: &FlagArgs) -> CliResult {
         conn.logout();
         return Ok(Exit::Ok);
     }
-    let mut progress = crate::progress::Progress::new(ctx, "flag", "messages", Some(uids.len() as u64), None);
+    let mut progress =
+        crate::progress::Progress::new(ctx, "flag", "messages", Some(uids.len() as u64), None);
     let mut done = 0usize;
     for (set, chunk) in crate::select::chunks(&uids, 1000) {
         if crate::interrupt::interrupted() {
@@ -180,7 +208,10 @@ pub fn run(ctx: &Ctx, args: &FlagArgs) -> CliResult {
         if ctx.json {
             for m in &changed {
                 if let Some(uid) = m.uid {
-                    out.json(&Changed { uid, flags: flag_names(&m.flags) })?;
+                    out.json(&Changed {
+                        uid,
+                        flags: flag_names(&m.flags),
+                    })?;
                 }
             }
         }

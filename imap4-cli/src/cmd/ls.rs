@@ -87,7 +87,11 @@ pub fn run(ctx: &Ctx, args: &LsArgs) -> CliResult {
             Entry {
                 delimiter: l.delimiter.map(|d| (d as char).to_string()),
                 role,
-                attributes: l.attributes.iter().map(|a| a.as_str().into_owned()).collect(),
+                attributes: l
+                    .attributes
+                    .iter()
+                    .map(|a| a.as_str().into_owned())
+                    .collect(),
                 subscribed: subscribed.contains(&name),
                 selectable: !l.has(&MailboxAttr::NoSelect) && !l.has(&MailboxAttr::NonExistent),
                 messages: st.as_ref().and_then(|s| s.messages),
@@ -100,8 +104,14 @@ pub fn run(ctx: &Ctx, args: &LsArgs) -> CliResult {
         .collect();
     // INBOX first, then by name, so that children follow their parent.
     entries.sort_by(|a, b| {
-        let ka = (a.name != "INBOX" && !a.name.starts_with("INBOX"), a.name.as_str());
-        let kb = (b.name != "INBOX" && !b.name.starts_with("INBOX"), b.name.as_str());
+        let ka = (
+            a.name != "INBOX" && !a.name.starts_with("INBOX"),
+            a.name.as_str(),
+        );
+        let kb = (
+            b.name != "INBOX" && !b.name.starts_with("INBOX"),
+            b.name.as_str(),
+        );
         ka.cmp(&kb)
     });
 

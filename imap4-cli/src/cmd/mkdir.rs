@@ -45,7 +45,12 @@ pub fn run(ctx: &Ctx, args: &MkdirArgs) -> CliResult {
                 code: Some(Code::Rfc5530(Rfc5530Code::AlreadyExists)),
                 ..
             }) if args.exist_ok => "exists",
-            Err(e @ imap4::Error::No { code: Some(Code::Rfc5530(Rfc5530Code::AlreadyExists)), .. }) => {
+            Err(
+                e @ imap4::Error::No {
+                    code: Some(Code::Rfc5530(Rfc5530Code::AlreadyExists)),
+                    ..
+                },
+            ) => {
                 return Err(crate::error::CliError::new(format!(
                     "mailbox \"{m}\" already exists ({}); use -p to accept that",
                     crate::error::describe(&e)

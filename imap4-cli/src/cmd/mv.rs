@@ -3,7 +3,7 @@
 
 use clap::Args;
 use imap4::proto::encode::{Criteria, StoreMode};
-use imap4::proto::{Flag, SequenceSet};
+use imap4::proto::Flag;
 use serde::Serialize;
 
 use crate::account::Conn;
@@ -67,33 +67,55 @@ fn split_args(t: &TransferArgs) -> CliResult<(String, Target, String)> {
     let (mailbox, uids, dest) = match (a.len(), t.query.is_set()) {
         (3, false) => (&a[0], Some(a[1].as_str()), &a[2]),
         (2, true) => (&a[0], None, &a[1]),
-        (2, false) => return Err(CliError::usage("give MAILBOX UIDS DEST, or MAILBOX DEST --query QUERY")),
+        (2, false) => {
+            return Err(CliError::usage(
+                "give MAILBOX UIDS DEST, or MAILBOX DEST --query QUERY",
+            ))
+        }
         _ => return Err(CliError::usage("with --query, give only MAILBOX and DEST")),
     };
     super::check_mailbox(mailbox)?;
     super::check_mailbox(dest)?;
-    Ok((mailbox.clone(), Target::from_args(uids, &t.query)?, dest.clone()))
+    Ok((
+        mailbox.clone(),
+        Target::from_args(uids, &t.query)?,
+        dest.clone(),
+    ))
 }
 
 pub fn transfer(ctx: &Ctx, t: &TransferArgs, kind: Kind) -> CliResult {
     let (mailbox, target, dest) = split_args(t)?;
     if mailbox == dest {
-        return Err(CliError::usage("the source and the destination are the same mailbox"));
+        return Err(CliError::usage(
+            "the source and the destination are the same mailbox",
+        ));
     }
     let (_account, mut conn) = ctx.connect()?;
     super::open_mailbox(&mut conn, &mailbox, t.dry_run || kind == Kind::Copy)?;
     let uids = crate::select::resolve(&mut conn, &mailbox, &target, &mut |w| ctx.warn(w))?;
     if uids.is_empty() {
         conn.logout();
-        return Err(CliError::no_match(format!("no matching message in \"{mailbox}\"")));
+        return Err(CliError::no_match(format!(
+            "no matching message in \"{mailbox}\""
+        )));
     }
     ensure_dest(&mut conn, &dest, t.create, t.dry_run)?;
-    let action = if kind == Kind::Move { "moved" } else { "copied" };
+    let action = if kind == Kind::Move {
+        "moved"
+    } else {
+        "copied"
+    };
     let mut out = ctx.out();
     if t.dry_run {
         for &uid in &uids {
             if ctx.json {
-                out.json(&Moved { uid, mailbox: &mailbox, dest: &dest, dest_uid: None, action: "dry_run" })?;
+                out.json(&Moved {
+                    uid,
+                    mailbox: &mailbox,
+                    dest: &dest,
+                    dest_uid: None,
+                    action: "dry_run",
+                })?;
             }
         }
         if !ctx.json {
@@ -107,16 +129,32 @@ pub fn transfer(ctx: &Ctx, t: &TransferArgs, kind: Kind) -> CliResult {
         conn.logout();
         return Ok(Exit::Ok);
     }
-    let done = move_uids(ctx, &mut conn, &mailbox, &uids, &dest, kind, &mut |uid, dest_uid| {
-        if ctx.json {
-            out.json(&Moved { uid, mailbox: &mailbox, dest: &dest, dest_uid, action })
-        } else {
-            Ok(())
-        }
-    })?;
+    let done = move_uids(
+        ctx,
+        &mut conn,
+        &mailbox,
+        &uids,
+        &dest,
+        kind,
+        &mut |uid, dest_uid| {
+            if ctx.json {
+                out.json(&Moved {
+                    uid,
+                    mailbox: &mailbox,
+                    dest: &dest,
+                    dest_uid,
+                    action,
+                })
+            } else {
+                Ok(())
+            }
+        },
+    )?;
     conn.logout();
     if !ctx.json {
-        out.line(format!("{action} {done} message(s) from {mailbox} to {dest}"))?;
+        out.line(format!(
+            "{action} {done} message(s) from {mailbox} to {dest}"
+        ))?;
     }
     Ok(Exit::Ok)
 }
@@ -127,7 +165,8 @@ pub fn ensure_dest(conn: &mut Conn, dest: &str, create: bool, dry_run: bool) -> 
         Ok(_) => Ok(()),
         Err(e) if is_nonexistent(&e) || matches!(e, imap4::Error::No { .. }) => {
             if create && !dry_run {
-                conn.create(dest).map_err(|e| super::mailbox_error(&e, dest))
+                conn.create(dest)
+                    .map_err(|e| super::mailbox_error(&e, dest))
             } else if create {
                 Ok(())
             } else {
@@ -152,8 +191,13 @@ pub fn move_uids(
     kind: Kind,
     each: &mut dyn FnMut(u32, Option<u32>) -> std::io::Result<()>,
 ) -> CliResult<usize> {
-    let verb = if kind == Kind::Move { "moved" } else { "copied" };
-    let mut progress = crate::progress::Progress::new(ctx, verb, "messages", Some(uids.len() as u64), None);
+    let verb = if kind == Kind::Move {
+        "moved"
+    } else {
+        "copied"
+    };
+    let mut progress =
+        crate::progress::Progress::new(ctx, verb, "messages", Some(uids.len() as u64), None);
     let mut done = 0;
     for (set, chunk) in crate::select::chunks(uids, 500) {
         if crate::interrupt::interrupted() {
@@ -167,14 +211,20 @@ pub fn move_uids(
             Kind::Move => conn.uid_move(&set, dest),
             Kind::Copy => conn.uid_copy(&set, dest),
         };
-        let copyuid = r.map_err(|e| {
-            if is_nonexistent(&e) {
-                CliError::new(format!("no mailbox \"{dest}\""))
-            } else {
-                CliError::from(e)
-            }
-        })
-        .context(|| format!("{} {mailbox} -> {dest}", if kind == Kind::Move { "MOVE" } else { "COPY" }))?;
+        let copyuid = r
+            .map_err(|e| {
+                if is_nonexistent(&e) {
+                    CliError::new(format!("no mailbox \"{dest}\""))
+                } else {
+                    CliError::from(e)
+                }
+            })
+            .context(|| {
+                format!(
+                    "{} {mailbox} -> {dest}",
+                    if kind == Kind::Move { "MOVE" } else { "COPY" }
+                )
+            })?;
         for &uid in chunk {
             each(uid, copyuid.as_ref().and_then(|c| c.dest_of(uid)))?;
         }
@@ -193,7 +243,10 @@ pub fn expunge_uids(conn: &mut Conn, mailbox: &str, uids: &[u32]) -> CliResult<(
         let marked: Vec<u32> = conn
             .uid_search(Criteria::deleted())
             .context(|| "UID SEARCH DELETED".to_string())?;
-        let others: Vec<u32> = marked.into_iter().filter(|u| uids.binary_search(u).is_err()).collect();
+        let others: Vec<u32> = marked
+            .into_iter()
+            .filter(|u| uids.binary_search(u).is_err())
+            .collect();
         if !others.is_empty() {
             return Err(CliError::new(format!(
                 "the server lacks UIDPLUS and {} other message(s) in \"{mailbox}\" are marked \\Deleted; EXPUNGE would remove them too, so nothing was done",
@@ -205,16 +258,12 @@ pub fn expunge_uids(conn: &mut Conn, mailbox: &str, uids: &[u32]) -> CliResult<(
         conn.uid_store(set.clone(), StoreMode::Add, [Flag::Deleted])
             .context(|| "UID STORE +FLAGS \\Deleted".to_string())?;
         if uidplus {
-            conn.uid_expunge(set).context(|| "UID EXPUNGE".to_string())?;
+            conn.uid_expunge(set)
+                .context(|| "UID EXPUNGE".to_string())?;
         }
     }
     if !uidplus {
         conn.expunge().context(|| "EXPUNGE".to_string())?;
     }
     Ok(())
-}
-
-/// A set of one UID.
-pub fn one(uid: u32) -> CliResult<SequenceSet> {
-    SequenceSet::single(uid).map_err(|e| CliError::usage(e.to_string()))
 }

@@ -44,9 +44,17 @@ pub fn run(ctx: &Ctx, args: &RenameArgs) -> CliResult {
     let mut out = ctx.out();
     let action = if args.dry_run { "dry_run" } else { "renamed" };
     if ctx.json {
-        out.json(&Renamed { mailbox: &args.from, to: &args.to, action })?;
+        out.json(&Renamed {
+            mailbox: &args.from,
+            to: &args.to,
+            action,
+        })?;
     } else {
-        let verb = if args.dry_run { "would rename" } else { "renamed" };
+        let verb = if args.dry_run {
+            "would rename"
+        } else {
+            "renamed"
+        };
         out.line(format!("{verb} {} to {}", args.from, args.to))?;
     }
     Ok(Exit::Ok)

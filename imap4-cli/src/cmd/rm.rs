@@ -61,14 +61,23 @@ pub fn run(ctx: &Ctx, args: &RmArgs) -> CliResult {
     let uids = crate::select::resolve(&mut conn, &args.mailbox, &target, &mut |w| ctx.warn(w))?;
     if uids.is_empty() {
         conn.logout();
-        return Err(CliError::no_match(format!("no matching message in \"{}\"", args.mailbox)));
+        return Err(CliError::no_match(format!(
+            "no matching message in \"{}\"",
+            args.mailbox
+        )));
     }
     let mut out = ctx.out();
     let dest = trash.as_deref().unwrap_or("");
     if args.dry_run {
         for &uid in &uids {
             if ctx.json {
-                out.json(&Moved { uid, mailbox: &args.mailbox, dest, dest_uid: None, action: "dry_run" })?;
+                out.json(&Moved {
+                    uid,
+                    mailbox: &args.mailbox,
+                    dest,
+                    dest_uid: None,
+                    action: "dry_run",
+                })?;
             }
         }
         if !ctx.json {
@@ -88,13 +97,27 @@ pub fn run(ctx: &Ctx, args: &RmArgs) -> CliResult {
     }
     match &trash {
         Some(t) => {
-            let n = move_uids(ctx, &mut conn, &args.mailbox, &uids, t, Kind::Move, &mut |uid, dest_uid| {
-                if ctx.json {
-                    out.json(&Moved { uid, mailbox: &args.mailbox, dest: t, dest_uid, action: "trashed" })
-                } else {
-                    Ok(())
-                }
-            })?;
+            let n = move_uids(
+                ctx,
+                &mut conn,
+                &args.mailbox,
+                &uids,
+                t,
+                Kind::Move,
+                &mut |uid, dest_uid| {
+                    if ctx.json {
+                        out.json(&Moved {
+                            uid,
+                            mailbox: &args.mailbox,
+                            dest: t,
+                            dest_uid,
+                            action: "trashed",
+                        })
+                    } else {
+                        Ok(())
+                    }
+                },
+            )?;
             if !ctx.json {
                 out.line(format!("moved {n} message(s) from {} to {t}", args.mailbox))?;
             }
@@ -103,11 +126,21 @@ pub fn run(ctx: &Ctx, args: &RmArgs) -> CliResult {
             expunge_uids(&mut conn, &args.mailbox, &uids)?;
             for &uid in &uids {
                 if ctx.json {
-                    out.json(&Moved { uid, mailbox: &args.mailbox, dest: "", dest_uid: None, action: "expunged" })?;
+                    out.json(&Moved {
+                        uid,
+                        mailbox: &args.mailbox,
+                        dest: "",
+                        dest_uid: None,
+                        action: "expunged",
+                    })?;
                 }
             }
             if !ctx.json {
-                out.line(format!("expunged {} message(s) from {}", uids.len(), args.mailbox))?;
+                out.line(format!(
+                    "expunged {} message(s) from {}",
+                    uids.len(),
+                    args.mailbox
+                ))?;
             }
         }
     }

@@ -60,7 +60,10 @@ pub fn run(ctx: &Ctx, args: &RmdirArgs) -> CliResult {
             "deleted"
         };
         if ctx.json {
-            out.json(&Done { mailbox: m, action: if args.dry_run { "dry_run" } else { "deleted" } })?;
+            out.json(&Done {
+                mailbox: m,
+                action: if args.dry_run { "dry_run" } else { "deleted" },
+            })?;
         } else if n > 0 {
             out.line(format!("{action} {m} ({n} messages)"))?;
         } else {

@@ -56,7 +56,8 @@ pub fn run(ctx: &Ctx, args: &SaveAttachmentsArgs) -> CliResult {
     super::open_mailbox(&mut conn, &args.mailbox, true)?;
     let exists = conn
         .uid_search(imap4::proto::encode::Criteria::uid(
-            imap4::proto::SequenceSet::single(args.uid).map_err(|e| CliError::usage(e.to_string()))?,
+            imap4::proto::SequenceSet::single(args.uid)
+                .map_err(|e| CliError::usage(e.to_string()))?,
         ))
         .context(|| "UID SEARCH".to_string())?;
     if exists.is_empty() {
@@ -77,7 +78,13 @@ pub fn run(ctx: &Ctx, args: &SaveAttachmentsArgs) -> CliResult {
         return Ok(Exit::NoMatch);
     }
     let total: u64 = list.iter().map(|a| a.size).sum();
-    let mut progress = Progress::new(ctx, "save-attachments", "files", Some(list.len() as u64), Some(total));
+    let mut progress = Progress::new(
+        ctx,
+        "save-attachments",
+        "files",
+        Some(list.len() as u64),
+        Some(total),
+    );
     let mut out = ctx.out();
     for a in &list {
         let fallback = format!("part-{}{}", a.part_number(), extension_for(&a.mime_type));
@@ -96,7 +103,8 @@ pub fn run(ctx: &Ctx, args: &SaveAttachmentsArgs) -> CliResult {
             (Ok(n), Ok(())) => n.unwrap_or(0),
             (Err(e), _) => {
                 let _ = fs::remove_file(&tmp_path);
-                return Err(CliError::from(e)).context(|| format!("saving part {}", a.part_number()));
+                return Err(CliError::from(e))
+                    .context(|| format!("saving part {}", a.part_number()));
             }
             (Ok(_), Err(e)) => {
                 let _ = fs::remove_file(&tmp_path);
@@ -115,7 +123,12 @@ pub fn run(ctx: &Ctx, args: &SaveAttachmentsArgs) -> CliResult {
         if ctx.json {
             out.json(&saved)?;
         } else {
-            out.line(format!("saved {} ({}, {})", path.display(), a.mime_type, human_size(bytes)))?;
+            out.line(format!(
+                "saved {} ({}, {})",
+                path.display(),
+                a.mime_type,
+                human_size(bytes)
+            ))?;
         }
     }
     progress.finish();
@@ -140,10 +153,18 @@ fn create_unique(dir: &Path, name: &str) -> CliResult<(PathBuf, File)> {
         match OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(f) => return Ok((path, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(CliError::new(format!("cannot create {}: {e}", path.display()))),
+            Err(e) => {
+                return Err(CliError::new(format!(
+                    "cannot create {}: {e}",
+                    path.display()
+                )))
+            }
         }
     }
-    Err(CliError::new(format!("too many files named like {name} in {}", dir.display())))
+    Err(CliError::new(format!(
+        "too many files named like {name} in {}",
+        dir.display()
+    )))
 }
 
 /// A file name taken from a message, made safe: only its last path component, without
@@ -164,7 +185,10 @@ pub fn safe_name(raw: &str) -> String {
             c => c,
         })
         .collect();
-    s = s.trim_start_matches(['.', ' ']).trim_end_matches(['.', ' ']).to_string();
+    s = s
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' '])
+        .to_string();
     let upper = s.split('.').next().unwrap_or("").to_ascii_uppercase();
     const RESERVED: [&str; 22] = [
         "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",

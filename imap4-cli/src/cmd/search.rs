@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use crate::account::Conn;
 use crate::error::{CliError, CliResult, Context, Exit};
-use crate::output::{flag_letters, flag_names, human_size, rfc3339, short_date, truncate, Ctx, Out};
+use crate::output::{
+    display_width, flag_letters, flag_names, human_size, pad, rfc3339, short_date, truncate, Ctx,
+    Out,
+};
 use crate::text;
 
 pub const EXAMPLES: &str = "Examples:
@@ -46,7 +49,12 @@ pub struct SearchArgs {
     pub limit: Option<usize>,
     /// Order: arrival (default, newest first), date, from, to, cc, subject, size; a
     /// leading '-' reverses (--sort=-size: biggest first).
-    #[arg(long, value_name = "KEY", allow_hyphen_values = true, default_value = "-arrival")]
+    #[arg(
+        long,
+        value_name = "KEY",
+        allow_hyphen_values = true,
+        default_value = "-arrival"
+    )]
     pub sort: String,
     /// Reverse the order.
     #[arg(short, long)]
@@ -113,14 +121,14 @@ impl Summary {
             .unwrap_or_else(|| "-".into());
         let flags = m.flags().map(flag_letters).unwrap_or_default();
         let size = self.size.map(human_size).unwrap_or_default();
-        let from = truncate(&self.from, 24);
+        let from = pad(&self.from, 24);
         let line = format!(
-            "{:>8}  {date:<16}  {from:<24}  {size:>7}  {:<5}  ",
+            "{:>8}  {date:<16}  {from}  {size:>7}  {:<5}  ",
             self.uid,
             truncate(&flags, 5)
         );
         let room = width
-            .map(|w| w.saturating_sub(line.chars().count()).max(10))
+            .map(|w| w.saturating_sub(display_width(&line)).max(10))
             .unwrap_or(usize::MAX);
         format!("{line}{}", truncate(&self.subject, room))
             .trim_end()
@@ -224,9 +232,16 @@ pub fn print_summaries(ctx: &Ctx, conn: &mut Conn, uids: &[u32], out: &mut Out) 
 
 /// The matching UIDs in the order asked for: UID SORT when the server has SORT, else
 /// UID SEARCH, sorted here (fetching the sort field where the UID does not do).
-fn ordered_uids(conn: &mut Conn, criteria: Criteria, key: SortKey, desc: bool) -> CliResult<Vec<u32>> {
+fn ordered_uids(
+    conn: &mut Conn,
+    criteria: Criteria,
+    key: SortKey,
+    desc: bool,
+) -> CliResult<Vec<u32>> {
     if key == SortKey::Arrival {
-        let mut uids = conn.uid_search(criteria).context(|| "UID SEARCH".to_string())?;
+        let mut uids = conn
+            .uid_search(criteria)
+            .context(|| "UID SEARCH".to_string())?;
         uids.sort_unstable();
         if desc {
             uids.reverse();
@@ -235,16 +250,28 @@ fn ordered_uids(conn: &mut Conn, criteria: Criteria, key: SortKey, desc: bool) -
     }
     if conn.has_capability("SORT")? {
         let c = SortCriterion { reverse: desc, key };
-        return conn.uid_sort([c], criteria).context(|| "UID SORT".to_string());
+        return conn
+            .uid_sort([c], criteria)
+            .context(|| "UID SORT".to_string());
     }
-    let uids = conn.uid_search(criteria).context(|| "UID SEARCH".to_string())?;
+    let uids = conn
+        .uid_search(criteria)
+        .context(|| "UID SEARCH".to_string())?;
     let mut keyed: Vec<(String, u64, u32)> = Vec::with_capacity(uids.len());
     let mut sorted = uids.clone();
     sorted.sort_unstable();
     for chunk in sorted.chunks(1000) {
         let set = crate::select::to_set(chunk);
         for m in conn
-            .uid_fetch(&set, [FetchAttr::Uid, FetchAttr::Envelope, FetchAttr::Rfc822Size, FetchAttr::InternalDate])
+            .uid_fetch(
+                &set,
+                [
+                    FetchAttr::Uid,
+                    FetchAttr::Envelope,
+                    FetchAttr::Rfc822Size,
+                    FetchAttr::InternalDate,
+                ],
+            )
             .context(|| "UID FETCH".to_string())?
         {
             let m = m.context(|| "UID FETCH".to_string())?;
@@ -260,11 +287,17 @@ fn ordered_uids(conn: &mut Conn, criteria: Criteria, key: SortKey, desc: bool) -
                 }
                 SortKey::From => (text::from_email(env).unwrap_or_default().to_lowercase(), 0),
                 SortKey::To => (
-                    env.and_then(|e| e.to().get(0)).and_then(|a| a.email()).unwrap_or_default().to_lowercase(),
+                    env.and_then(|e| e.to().get(0))
+                        .and_then(|a| a.email())
+                        .unwrap_or_default()
+                        .to_lowercase(),
                     0,
                 ),
                 SortKey::Cc => (
-                    env.and_then(|e| e.cc().get(0)).and_then(|a| a.email()).unwrap_or_default().to_lowercase(),
+                    env.and_then(|e| e.cc().get(0))
+                        .and_then(|a| a.email())
+                        .unwrap_or_default()
+                        .to_lowercase(),
                     0,
                 ),
                 _ => (base_subject(&text::subject(env)), 0),

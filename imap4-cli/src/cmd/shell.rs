@@ -153,8 +153,12 @@ struct Wire {
 
 impl Wire {
     fn send(&mut self, bytes: &[u8]) -> CliResult<()> {
-        self.t.write_all(bytes).map_err(|e| CliError::transient(format!("sending: {e}")))?;
-        self.t.flush().map_err(|e| CliError::transient(format!("sending: {e}")))
+        self.t
+            .write_all(bytes)
+            .map_err(|e| CliError::transient(format!("sending: {e}")))?;
+        self.t
+            .flush()
+            .map_err(|e| CliError::transient(format!("sending: {e}")))
     }
 
     /// The next event, waiting up to `wait` (None: no event in that time).
@@ -165,18 +169,27 @@ impl Wire {
                 Ok(Some(ev)) => {
                     let pos = self.fed - self.dec.buffered() as u64;
                     let n = (pos - self.shown_to) as usize;
-                    let raw: Vec<u8> = self.pending_raw.drain(..n.min(self.pending_raw.len())).collect();
+                    let raw: Vec<u8> = self
+                        .pending_raw
+                        .drain(..n.min(self.pending_raw.len()))
+                        .collect();
                     self.shown_to = pos;
                     return Ok(Some((raw, ev)));
                 }
                 Ok(None) => {}
-                Err(e) => return Err(CliError::new(format!("the server's reply broke the protocol: {e}"))),
+                Err(e) => {
+                    return Err(CliError::new(format!(
+                        "the server's reply broke the protocol: {e}"
+                    )))
+                }
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Ok(None);
             }
-            let _ = self.t.set_read_timeout(Some(left.max(Duration::from_millis(10))));
+            let _ = self
+                .t
+                .set_read_timeout(Some(left.max(Duration::from_millis(10))));
             let mut buf = [0u8; 16384];
             match self.t.read(&mut buf) {
                 Ok(0) => return Err(CliError::transient("the server closed the connection")),
@@ -185,7 +198,12 @@ impl Wire {
                     self.pending_raw.extend_from_slice(&buf[..n]);
                     self.fed += n as u64;
                 }
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
                     return Ok(None)
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -250,7 +268,9 @@ impl Shell<'_> {
                     self.screen.show(&raw, &ev);
                     if let Event::Response(r) = &ev {
                         match r {
-                            Response::Status(s) if s.tag.as_ref().is_some_and(|t| t.as_str() == tag) => {
+                            Response::Status(s)
+                                if s.tag.as_ref().is_some_and(|t| t.as_str() == tag) =>
+                            {
                                 return Ok(Outcome::Done(s.kind))
                             }
                             Response::Status(s) if s.tag.is_none() && s.kind == StatusKind::Bye => {
@@ -261,7 +281,9 @@ impl Shell<'_> {
                                 return Ok(Outcome::Bye);
                             }
                             Response::Continue(c) => {
-                                return Ok(Outcome::Continue(String::from_utf8_lossy(&c.text).into_owned()))
+                                return Ok(Outcome::Continue(
+                                    String::from_utf8_lossy(&c.text).into_owned(),
+                                ))
                             }
                             _ => {}
                         }
@@ -281,7 +303,9 @@ impl Shell<'_> {
 
     fn trace(&mut self, what: &str) {
         if self.screen.trace {
-            let shown = String::from_utf8_lossy(what.as_bytes()).trim_end().to_string();
+            let shown = String::from_utf8_lossy(what.as_bytes())
+                .trim_end()
+                .to_string();
             self.screen.print(format!("C: {shown}"));
         }
     }
@@ -291,20 +315,27 @@ fn history_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_STATE_HOME")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state")))?;
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state"))
+        })?;
     Some(base.join("imap4").join("shell_history"))
 }
 
 /// Lines that must not go into the history file.
 fn is_secret_line(l: &str) -> bool {
-    let first = l.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+    let first = l
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
     matches!(first.as_str(), "LOGIN" | "AUTHENTICATE")
 }
 
 pub fn run(ctx: &Ctx, args: &ShellArgs) -> CliResult {
     let account = ctx.account()?;
     let wire = open(&account)?;
-    let mut editor = rustyline::DefaultEditor::new().map_err(|e| CliError::new(format!("line editor: {e}")))?;
+    let mut editor =
+        rustyline::DefaultEditor::new().map_err(|e| CliError::new(format!("line editor: {e}")))?;
     let history = history_path();
     if let Some(h) = &history {
         let _ = editor.load_history(h);
@@ -325,7 +356,11 @@ pub fn run(ctx: &Ctx, args: &ShellArgs) -> CliResult {
         while let Ok(prompt) = ask_rx.recv() {
             match editor.readline(&prompt) {
                 Ok(l) => {
-                    if !l.trim().is_empty() && !is_secret_line(&l) && !prompt.starts_with("auth") && !prompt.starts_with("literal") {
+                    if !l.trim().is_empty()
+                        && !is_secret_line(&l)
+                        && !prompt.starts_with("auth")
+                        && !prompt.starts_with("literal")
+                    {
                         let _ = editor.add_history_entry(l.as_str());
                     }
                     if line_tx.send(Input::Line(l)).is_err() {
@@ -357,7 +392,9 @@ pub fn run(ctx: &Ctx, args: &ShellArgs) -> CliResult {
             raw: true,
             trace: false,
             max_raw: args.max_raw.max(80),
-            mapper: Mapper { max_data: Some(args.max_raw.max(80)) },
+            mapper: Mapper {
+                max_data: Some(args.max_raw.max(80)),
+            },
             printer,
         },
         tag_n: 0,
@@ -378,7 +415,8 @@ pub fn run(ctx: &Ctx, args: &ShellArgs) -> CliResult {
         login(&mut sh, &account)?;
     }
     if !ctx.quiet {
-        sh.screen.print("(.help for help, Ctrl-D or .quit to leave)".to_string());
+        sh.screen
+            .print("(.help for help, Ctrl-D or .quit to leave)".to_string());
     }
     let result = repl(&mut sh);
     drop(sh.ask);
@@ -388,8 +426,12 @@ pub fn run(ctx: &Ctx, args: &ShellArgs) -> CliResult {
 fn open(account: &Account) -> CliResult<Wire> {
     let opts = account.connect_options();
     let t = match account.tls {
-        TlsMode::Tls => Transport::connect_tls(&account.host, account.port, &account.tls_config()?, &opts),
-        TlsMode::Starttls | TlsMode::None => Transport::connect_tcp(&account.host, account.port, &opts),
+        TlsMode::Tls => {
+            Transport::connect_tls(&account.host, account.port, &account.tls_config()?, &opts)
+        }
+        TlsMode::Starttls | TlsMode::None => {
+            Transport::connect_tcp(&account.host, account.port, &opts)
+        }
     }
     .map_err(|e| CliError::transient(format!("cannot connect to {}: {e}", account.endpoint())))?;
     Ok(Wire {
@@ -427,20 +469,33 @@ fn login(sh: &mut Shell<'_>, account: &Account) -> CliResult<()> {
     let secret = account.read_secret()?;
     let tag = sh.tag();
     let (line, shown) = if account.is_oauth() {
-        let ir = format!("user={}\x01auth=Bearer {}\x01\x01", account.user, secret.expose());
+        let ir = format!(
+            "user={}\x01auth=Bearer {}\x01\x01",
+            account.user,
+            secret.expose()
+        );
         (
-            format!("{tag} AUTHENTICATE XOAUTH2 {}\r\n", base64_encode(ir.as_bytes())),
+            format!(
+                "{tag} AUTHENTICATE XOAUTH2 {}\r\n",
+                base64_encode(ir.as_bytes())
+            ),
             format!("{tag} AUTHENTICATE XOAUTH2 <redacted>"),
         )
     } else {
         let ir = format!("\0{}\0{}", account.user, secret.expose());
         (
-            format!("{tag} AUTHENTICATE PLAIN {}\r\n", base64_encode(ir.as_bytes())),
+            format!(
+                "{tag} AUTHENTICATE PLAIN {}\r\n",
+                base64_encode(ir.as_bytes())
+            ),
             format!("{tag} AUTHENTICATE PLAIN <redacted>"),
         )
     };
     drop(secret);
-    if account.tls == TlsMode::None && !crate::account::is_loopback(&account.host) && !account.insecure {
+    if account.tls == TlsMode::None
+        && !crate::account::is_loopback(&account.host)
+        && !account.insecure
+    {
         return Err(CliError::new("refusing to send the password without TLS"));
     }
     sh.trace(&shown);
@@ -451,9 +506,17 @@ fn login(sh: &mut Shell<'_>, account: &Account) -> CliResult<()> {
             // A server without SASL-IR support (or an OAuth error challenge): cancel.
             sh.wire.send(b"*\r\n")?;
             let _ = sh.until(&tag);
-            Err(CliError::new(format!("login failed at {}; {}", account.host, account.secret.hint())))
+            Err(CliError::new(format!(
+                "login failed at {}; {}",
+                account.host,
+                account.secret.hint()
+            )))
         }
-        _ => Err(CliError::new(format!("login failed at {}; {}", account.host, account.secret.hint()))),
+        _ => Err(CliError::new(format!(
+            "login failed at {}; {}",
+            account.host,
+            account.secret.hint()
+        ))),
     }
 }
 
@@ -498,7 +561,9 @@ fn meta_command(sh: &mut Shell<'_>, meta: &str) -> bool {
         ("json", Some(v)) => sh.screen.json_only = v,
         ("raw", Some(v)) => sh.screen.raw = v,
         ("trace", Some(v)) => sh.screen.trace = v,
-        _ => sh.screen.print(format!("unknown meta command .{meta} (.help lists them)")),
+        _ => sh
+            .screen
+            .print(format!("unknown meta command .{meta} (.help lists them)")),
     }
     false
 }
@@ -548,7 +613,11 @@ fn command(sh: &mut Shell<'_>, first: &str) -> CliResult<bool> {
         return Err(CliError::usage("NUL cannot be sent in a command line"));
     }
     let tag = sh.tag();
-    let verb = first.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+    let verb = first
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
     let secret = is_secret_line(first);
     let mut segment = format!("{tag} {first}");
     loop {
@@ -567,13 +636,18 @@ fn command(sh: &mut Shell<'_>, first: &str) -> CliResult<bool> {
             Tail::Literal { .. } | Tail::File(_) => {
                 let (data, plus) = match t {
                     Tail::File(p) => (
-                        std::fs::read(&p).map_err(|e| CliError::new(format!("{}: {e}", p.display())))?,
+                        std::fs::read(&p)
+                            .map_err(|e| CliError::new(format!("{}: {e}", p.display())))?,
                         false,
                     ),
                     Tail::Literal { n, plus } => (read_literal(sh, n)?, plus),
                     Tail::None => unreachable!(),
                 };
-                let marker = if plus { format!("{{{}+}}", data.len()) } else { format!("{{{}}}", data.len()) };
+                let marker = if plus {
+                    format!("{{{}+}}", data.len())
+                } else {
+                    format!("{{{}}}", data.len())
+                };
                 let line = format!("{head}{marker}\r\n");
                 sh.trace(&line);
                 sh.wire.send(line.as_bytes())?;
@@ -598,7 +672,8 @@ fn command(sh: &mut Shell<'_>, first: &str) -> CliResult<bool> {
             Outcome::Bye => return Ok(true),
             Outcome::Continue(text) => {
                 if verb == "IDLE" {
-                    sh.screen.print("(idling: events print as they come; type DONE to end)".to_string());
+                    sh.screen
+                        .print("(idling: events print as they come; type DONE to end)".to_string());
                     loop {
                         let l = sh.read_line("idle> ")?.unwrap_or_else(|| "DONE".into());
                         if l.trim().eq_ignore_ascii_case("DONE") {
@@ -613,9 +688,14 @@ fn command(sh: &mut Shell<'_>, first: &str) -> CliResult<bool> {
                         .map(|b| String::from_utf8_lossy(&b).into_owned())
                         .unwrap_or_default();
                     if !decoded.is_empty() {
-                        sh.screen.print(format!("    challenge: {}", crate::output::sanitize(&decoded)));
+                        sh.screen.print(format!(
+                            "    challenge: {}",
+                            crate::output::sanitize(&decoded)
+                        ));
                     }
-                    let answer = sh.read_line("auth (base64, * cancels)> ")?.unwrap_or_else(|| "*".into());
+                    let answer = sh
+                        .read_line("auth (base64, * cancels)> ")?
+                        .unwrap_or_else(|| "*".into());
                     sh.trace(&format!("<{} bytes>", answer.len()));
                     sh.wire.send(format!("{}\r\n", answer.trim()).as_bytes())?;
                 } else {
@@ -654,8 +734,14 @@ mod tests {
 
     #[test]
     fn literal_markers() {
-        assert!(matches!(tail("APPEND X {12}").1, Tail::Literal { n: 12, plus: false }));
-        assert!(matches!(tail("APPEND X {12+}").1, Tail::Literal { n: 12, plus: true }));
+        assert!(matches!(
+            tail("APPEND X {12}").1,
+            Tail::Literal { n: 12, plus: false }
+        ));
+        assert!(matches!(
+            tail("APPEND X {12+}").1,
+            Tail::Literal { n: 12, plus: true }
+        ));
         assert!(matches!(tail("APPEND X {@m.eml}").1, Tail::File(_)));
         assert!(matches!(tail("FETCH 1 (FLAGS)").1, Tail::None));
         assert_eq!(tail("APPEND X {12}").0, "APPEND X ");

@@ -4,9 +4,9 @@
 
 use std::io::Write;
 
+use crate::shim::mime::Headers;
 use clap::Args;
 use imap4::mime::TransferEncoding;
-use crate::shim::mime::Headers;
 use imap4::proto::encode::FetchAttr;
 use imap4::proto::{Fetch, Section};
 use serde::Serialize;
@@ -82,7 +82,10 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> CliResult {
     let (_account, mut conn) = ctx.connect()?;
     super::open_mailbox(&mut conn, &args.mailbox, !args.mark_seen)?;
     let head = fetch_head(&mut conn, args.uid)?.ok_or_else(|| {
-        CliError::no_match(format!("no message with UID {} in \"{}\"", args.uid, args.mailbox))
+        CliError::no_match(format!(
+            "no message with UID {} in \"{}\"",
+            args.uid, args.mailbox
+        ))
     })?;
     let result = if args.raw {
         raw(ctx, &mut conn, args, &head)
@@ -93,7 +96,8 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> CliResult {
     };
     if result.is_ok() && args.mark_seen {
         conn.uid_store(
-            imap4::proto::SequenceSet::single(args.uid).map_err(|e| CliError::new(e.to_string()))?,
+            imap4::proto::SequenceSet::single(args.uid)
+                .map_err(|e| CliError::new(e.to_string()))?,
             imap4::proto::encode::StoreMode::Add,
             [imap4::proto::Flag::Seen],
         )
@@ -183,7 +187,11 @@ fn one_part(ctx: &Ctx, conn: &mut Conn, args: &ShowArgs, head: &Fetch, part: &[u
     let mut progress = Progress::new(ctx, "show --part", "bytes", None, Some(p.size()));
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    if is_text && charset.as_deref().is_some_and(|c| !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("us-ascii")) {
+    if is_text
+        && charset.as_deref().is_some_and(|c| {
+            !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("us-ascii")
+        })
+    {
         // Text in another charset: collect (text parts are small), convert, write.
         let mut buf = Vec::new();
         conn.fetch_part_to(args.uid, part, encoding, &mut buf)?;
@@ -223,7 +231,9 @@ fn readable(ctx: &Ctx, conn: &mut Conn, args: &ShowArgs, head: &Fetch) -> CliRes
         .message_text(args.uid, args.html)
         .context(|| "fetching the text".to_string())?;
     let (text_type, body) = match text {
-        Some(t) if t.mime_type == "text/html" => (Some(t.mime_type), crate::shim::mime::html_to_text(&t.text)),
+        Some(t) if t.mime_type == "text/html" => {
+            (Some(t.mime_type), crate::shim::mime::html_to_text(&t.text))
+        }
         Some(t) => (Some(t.mime_type), t.text),
         None => (None, String::new()),
     };
@@ -254,9 +264,20 @@ fn readable(ctx: &Ctx, conn: &mut Conn, args: &ShowArgs, head: &Fetch) -> CliRes
         out.json(&shown)?;
         return Ok(Exit::Ok);
     }
-    let width = shown.headers.iter().map(|(k, _)| k.len()).max().unwrap_or(4).max(5) + 1;
+    let width = shown
+        .headers
+        .iter()
+        .map(|(k, _)| k.len())
+        .max()
+        .unwrap_or(4)
+        .max(5)
+        + 1;
     for (k, v) in &shown.headers {
-        out.line(format!("{:<width$} {}", format!("{k}:"), sanitize(v).replace('\n', " ")))?;
+        out.line(format!(
+            "{:<width$} {}",
+            format!("{k}:"),
+            sanitize(v).replace('\n', " ")
+        ))?;
     }
     if !shown.flags.is_empty() {
         out.line(format!("{:<width$} {}", "Flags:", shown.flags.join(" ")))?;
@@ -271,7 +292,10 @@ fn readable(ctx: &Ctx, conn: &mut Conn, args: &ShowArgs, head: &Fetch) -> CliRes
             out.line(format!(
                 "  {:<5} {:<40} {:<28} {:>8}",
                 a.part,
-                crate::output::truncate(&sanitize(a.filename.as_deref().unwrap_or("(no name)")), 40),
+                crate::output::truncate(
+                    &sanitize(a.filename.as_deref().unwrap_or("(no name)")),
+                    40
+                ),
                 a.mime_type,
                 human_size(a.size)
             ))?;

@@ -76,9 +76,15 @@ pub fn run(ctx: &Ctx, args: &StatusArgs) -> CliResult {
         out.line(format!("recent         {}", opt(s.recent.map(u64::from))))?;
     }
     out.line(format!("uidnext        {}", opt(s.uidnext.map(u64::from))))?;
-    out.line(format!("uidvalidity    {}", opt(s.uidvalidity.map(u64::from))))?;
+    out.line(format!(
+        "uidvalidity    {}",
+        opt(s.uidvalidity.map(u64::from))
+    ))?;
     if let Some(size) = s.size {
-        out.line(format!("size           {} ({size} bytes)", human_size(size)))?;
+        out.line(format!(
+            "size           {} ({size} bytes)",
+            human_size(size)
+        ))?;
     }
     if s.highestmodseq.is_some() {
         out.line(format!("highestmodseq  {}", opt(s.highestmodseq)))?;

@@ -37,7 +37,11 @@ fn each(ctx: &Ctx, mailboxes: &[String], on: bool) -> CliResult {
     let (_account, mut conn) = ctx.connect()?;
     let mut out = ctx.out();
     for m in mailboxes {
-        let r = if on { conn.subscribe(m) } else { conn.unsubscribe(m) };
+        let r = if on {
+            conn.subscribe(m)
+        } else {
+            conn.unsubscribe(m)
+        };
         r.map_err(|e| super::mailbox_error(&e, m))?;
         let action = if on { "subscribed" } else { "unsubscribed" };
         if ctx.json {

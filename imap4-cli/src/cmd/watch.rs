@@ -126,7 +126,11 @@ impl Sink {
 
 fn human(ev: &Event<'_>, width: Option<usize>) -> String {
     let who = ev.summary.as_ref().map(|s| s.from.as_str()).unwrap_or("");
-    let subject = ev.summary.as_ref().map(|s| s.subject.as_str()).unwrap_or("");
+    let subject = ev
+        .summary
+        .as_ref()
+        .map(|s| s.subject.as_str())
+        .unwrap_or("");
     let uid = ev.uid.map(|u| u.to_string()).unwrap_or_default();
     let line = match ev.event {
         "new" => format!(
@@ -139,7 +143,10 @@ fn human(ev: &Event<'_>, width: Option<usize>) -> String {
             crate::output::truncate(ev.mailbox, 16),
             ev.flags.as_deref().unwrap_or(&[]).join(" ")
         ),
-        "expunge" => format!("expunge  {:<16} {uid:>7}", crate::output::truncate(ev.mailbox, 16)),
+        "expunge" => format!(
+            "expunge  {:<16} {uid:>7}",
+            crate::output::truncate(ev.mailbox, 16)
+        ),
         other => format!(
             "{other:<8} {:<16} UIDVALIDITY is now {}; watching from here",
             ev.mailbox,
@@ -162,7 +169,10 @@ fn run_exec(cmd: &str, ev: &Event<'_>, ctx: &Ctx) {
     c.arg("-c").arg(cmd).stdin(Stdio::piped());
     c.env("IMAP4_EVENT", ev.event)
         .env("IMAP4_MAILBOX", clean(ev.mailbox))
-        .env("IMAP4_UID", ev.uid.map(|u| u.to_string()).unwrap_or_default());
+        .env(
+            "IMAP4_UID",
+            ev.uid.map(|u| u.to_string()).unwrap_or_default(),
+        );
     if let Some(s) = &ev.summary {
         c.env("IMAP4_FROM", clean(&s.from))
             .env("IMAP4_SUBJECT", clean(&s.subject))
@@ -178,7 +188,10 @@ fn run_exec(cmd: &str, ev: &Event<'_>, ctx: &Ctx) {
             }
             match child.wait() {
                 Ok(st) if st.success() => {}
-                Ok(st) => ctx.warn(format!("--exec command failed ({st}) for {} event", ev.event)),
+                Ok(st) => ctx.warn(format!(
+                    "--exec command failed ({st}) for {} event",
+                    ev.event
+                )),
                 Err(e) => ctx.warn(format!("--exec command: {e}")),
             }
         }
@@ -250,25 +263,39 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> CliResult {
             exec: args.exec.clone(),
             kinds: args.events.clone(),
             remaining: args.count,
-            width: if ctx.stdout_tty { ctx.out().width } else { None },
+            width: if ctx.stdout_tty {
+                ctx.out().width
+            } else {
+                None
+            },
         }),
         stop: Stop {
-            deadline: args.duration.map(|s| Instant::now() + Duration::from_secs(s)),
+            deadline: args
+                .duration
+                .map(|s| Instant::now() + Duration::from_secs(s)),
             done: Default::default(),
         },
         max_delay: Duration::from_secs(args.max_delay.max(1)),
     });
     // The first connection tells whether NOTIFY can carry several mailboxes.
-    let mut first = connect_with_backoff(&shared.account, shared.max_delay, |e, d| retry_note(ctx, e, d))?;
+    let mut first = connect_with_backoff(&shared.account, shared.max_delay, |e, d| {
+        retry_note(ctx, e, d)
+    })?;
     let notify = args.mailboxes.len() > 1 && !args.no_notify && first.has_capability("NOTIFY")?;
     let result = if notify {
-        ctx.note(format!("watching {} with NOTIFY", args.mailboxes.join(", ")));
+        ctx.note(format!(
+            "watching {} with NOTIFY",
+            args.mailboxes.join(", ")
+        ));
         watch_notify(&shared, first, &args.mailboxes)
     } else if args.mailboxes.len() == 1 {
         ctx.note(format!("watching {} with IDLE", args.mailboxes[0]));
         watch_idle(&shared, Some(first), &args.mailboxes[0])
     } else {
-        ctx.note(format!("watching {} with one IDLE connection each", args.mailboxes.join(", ")));
+        ctx.note(format!(
+            "watching {} with one IDLE connection each",
+            args.mailboxes.join(", ")
+        ));
         first.logout();
         std::thread::scope(|scope| {
             let handles: Vec<_> = args
@@ -286,7 +313,9 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> CliResult {
                 .collect();
             let mut result = Ok(());
             for h in handles {
-                let r = h.join().unwrap_or_else(|_| Err(CliError::new("a watcher thread panicked")));
+                let r = h
+                    .join()
+                    .unwrap_or_else(|_| Err(CliError::new("a watcher thread panicked")));
                 if result.is_ok() {
                     result = r;
                 }
@@ -302,7 +331,11 @@ pub fn run(ctx: &Ctx, args: &WatchArgs) -> CliResult {
 }
 
 fn retry_note(ctx: &Ctx, e: &CliError, delay: Duration) {
-    ctx.note(format!("imap4: {}; retrying in {} s", e.message, delay.as_secs()));
+    ctx.note(format!(
+        "imap4: {}; retrying in {} s",
+        e.message,
+        delay.as_secs()
+    ));
 }
 
 /// Emits an event; tells the others to stop when --count is reached.
@@ -322,7 +355,9 @@ fn watch_idle(shared: &Shared<'_>, first: Option<Conn>, mailbox: &str) -> CliRes
     while !shared.stop.now() {
         let mut c = match conn.take() {
             Some(c) => c,
-            None => match connect_with_backoff(&shared.account, shared.max_delay, |e, d| retry_note(ctx, e, d)) {
+            None => match connect_with_backoff(&shared.account, shared.max_delay, |e, d| {
+                retry_note(ctx, e, d)
+            }) {
                 Ok(c) => {
                     if tracker.baseline {
                         ctx.note(format!("imap4: reconnected; catching up on {mailbox}"));
@@ -339,7 +374,10 @@ fn watch_idle(shared: &Shared<'_>, first: Option<Conn>, mailbox: &str) -> CliRes
                 return Ok(());
             }
             Err(e) if e.retry => {
-                ctx.note(format!("imap4: connection lost ({}); reconnecting", e.message));
+                ctx.note(format!(
+                    "imap4: connection lost ({}); reconnecting",
+                    e.message
+                ));
                 if crate::interrupt::sleep(Duration::from_millis(200)) {
                     return Ok(());
                 }
@@ -363,11 +401,22 @@ fn idle_session(shared: &Shared<'_>, conn: &mut Conn, t: &mut Tracker) -> CliRes
         let mut idle = conn.idle().context(|| "IDLE".to_string())?;
         let mut changed = false;
         while !shared.stop.now() {
-            match idle.wait(Duration::from_millis(500)).context(|| "IDLE".to_string())? {
-                Some(IdleEvent::Exists(_) | IdleEvent::Expunge(_) | IdleEvent::Vanished(_) | IdleEvent::Fetch(_)) => {
+            match idle
+                .wait(Duration::from_millis(500))
+                .context(|| "IDLE".to_string())?
+            {
+                Some(
+                    IdleEvent::Exists(_)
+                    | IdleEvent::Expunge(_)
+                    | IdleEvent::Vanished(_)
+                    | IdleEvent::Fetch(_),
+                ) => {
                     changed = true;
                     // Let a burst (a MOVE of 100 messages) arrive before looking.
-                    while let Some(_ev) = idle.wait(Duration::from_millis(150)).context(|| "IDLE".to_string())? {}
+                    while let Some(_ev) = idle
+                        .wait(Duration::from_millis(150))
+                        .context(|| "IDLE".to_string())?
+                    {}
                     break;
                 }
                 Some(IdleEvent::Status(s)) if s.kind == imap4::proto::StatusKind::Bye => {
@@ -386,7 +435,8 @@ fn idle_session(shared: &Shared<'_>, conn: &mut Conn, t: &mut Tracker) -> CliRes
 
 fn enable_condstore(conn: &mut Conn) -> CliResult<()> {
     if conn.has_capability("CONDSTORE")? && conn.has_capability("ENABLE")? {
-        conn.enable(["CONDSTORE"]).context(|| "ENABLE CONDSTORE".to_string())?;
+        conn.enable(["CONDSTORE"])
+            .context(|| "ENABLE CONDSTORE".to_string())?;
     }
     Ok(())
 }
@@ -423,13 +473,14 @@ fn resync(shared: &Shared<'_>, conn: &mut Conn, t: &mut Tracker) -> CliResult<()
         if state.exists > 0 {
             let mut attrs = vec![FetchAttr::Uid, FetchAttr::Flags];
             if condstore {
-                attrs.push(FetchAttr::raw("MODSEQ"));
+                attrs.push(FetchAttr::ModSeq);
             }
             for m in conn.uid_fetch(&SequenceSet::parse(b"1:*").expect("valid"), attrs)? {
                 let m = m?;
                 if let Some(uid) = m.uid() {
                     t.last_uid = t.last_uid.max(uid);
-                    t.flags.insert(uid, m.flags().map(<[Flag]>::to_vec).unwrap_or_default());
+                    t.flags
+                        .insert(uid, m.flags().map(<[Flag]>::to_vec).unwrap_or_default());
                     if let Some(ms) = m.modseq() {
                         t.modseq = Some(t.modseq.unwrap_or(0).max(ms));
                     }
@@ -446,7 +497,7 @@ fn resync(shared: &Shared<'_>, conn: &mut Conn, t: &mut Tracker) -> CliResult<()
         let set = SequenceSet::parse(format!("{}:*", t.last_uid + 1).as_bytes()).expect("valid");
         let mut attrs = summary_attrs();
         if condstore {
-            attrs.push(FetchAttr::raw("MODSEQ"));
+            attrs.push(FetchAttr::ModSeq);
         }
         for m in conn.uid_fetch(&set, attrs)? {
             let m = m?;
@@ -468,14 +519,26 @@ fn resync(shared: &Shared<'_>, conn: &mut Conn, t: &mut Tracker) -> CliResult<()
             .context(|| "UID SEARCH ALL".to_string())?
             .into_iter()
             .collect();
-        let mut gone: Vec<u32> = t.flags.keys().copied().filter(|u| !now.contains(u)).collect();
+        let mut gone: Vec<u32> = t
+            .flags
+            .keys()
+            .copied()
+            .filter(|u| !now.contains(u))
+            .collect();
         gone.sort_unstable();
         for uid in gone {
             t.flags.remove(&uid);
             emit(
                 shared,
                 Some(EventKind::Expunge),
-                Event { event: "expunge", mailbox: &t.mailbox, uid: Some(uid), summary: None, flags: None, uidvalidity: None },
+                Event {
+                    event: "expunge",
+                    mailbox: &t.mailbox,
+                    uid: Some(uid),
+                    summary: None,
+                    flags: None,
+                    uidvalidity: None,
+                },
             )?;
         }
     }
@@ -484,13 +547,17 @@ fn resync(shared: &Shared<'_>, conn: &mut Conn, t: &mut Tracker) -> CliResult<()
     if t.last_uid > 0 && !t.flags.is_empty() {
         let set = SequenceSet::range(1, t.last_uid).expect("valid range");
         let cmd = match (condstore, t.modseq) {
-            (true, Some(ms)) => encode::Fetch::new(set, [FetchAttr::Uid, FetchAttr::Flags]).uid(true).changed_since(ms),
+            (true, Some(ms)) => encode::Fetch::new(set, [FetchAttr::Uid, FetchAttr::Flags])
+                .uid(true)
+                .changed_since(ms),
             _ => encode::Fetch::new(set, [FetchAttr::Uid, FetchAttr::Flags]).uid(true),
         };
         let mut changes = Vec::new();
         for m in conn.fetch_with(cmd)? {
             let m = m?;
-            let (Some(uid), Some(flags)) = (m.uid(), m.flags()) else { continue };
+            let (Some(uid), Some(flags)) = (m.uid(), m.flags()) else {
+                continue;
+            };
             if let Some(ms) = m.modseq() {
                 t.modseq = Some(t.modseq.unwrap_or(0).max(ms));
             }
@@ -512,14 +579,22 @@ fn resync(shared: &Shared<'_>, conn: &mut Conn, t: &mut Tracker) -> CliResult<()
             emit(
                 shared,
                 Some(EventKind::Flags),
-                Event { event: "flags", mailbox: &t.mailbox, uid: Some(uid), summary: None, flags: Some(flags), uidvalidity: None },
+                Event {
+                    event: "flags",
+                    mailbox: &t.mailbox,
+                    uid: Some(uid),
+                    summary: None,
+                    flags: Some(flags),
+                    uidvalidity: None,
+                },
             )?;
         }
     }
 
     for (uid, m) in new {
         t.last_uid = t.last_uid.max(uid);
-        t.flags.insert(uid, m.flags().map(<[Flag]>::to_vec).unwrap_or_default());
+        t.flags
+            .insert(uid, m.flags().map(<[Flag]>::to_vec).unwrap_or_default());
         emit(
             shared,
             Some(EventKind::New),
@@ -546,7 +621,11 @@ fn watch_notify(shared: &Shared<'_>, first: Conn, mailboxes: &[String]) -> CliRe
     let mut trackers: Vec<Tracker> = mailboxes.iter().map(|m| Tracker::new(m)).collect();
     let mut listener = Some(first);
     while !shared.stop.now() {
-        let connect = || connect_with_backoff(&shared.account, shared.max_delay, |e, d| retry_note(ctx, e, d));
+        let connect = || {
+            connect_with_backoff(&shared.account, shared.max_delay, |e, d| {
+                retry_note(ctx, e, d)
+            })
+        };
         let mut n = match listener.take() {
             Some(c) => c,
             None => match connect() {
@@ -567,7 +646,10 @@ fn watch_notify(shared: &Shared<'_>, first: Conn, mailboxes: &[String]) -> CliRe
                 return Ok(());
             }
             Err(e) if e.retry => {
-                ctx.note(format!("imap4: connection lost ({}); reconnecting", e.message));
+                ctx.note(format!(
+                    "imap4: connection lost ({}); reconnecting",
+                    e.message
+                ));
                 if crate::interrupt::sleep(Duration::from_millis(200)) {
                     return Ok(());
                 }
@@ -578,7 +660,12 @@ fn watch_notify(shared: &Shared<'_>, first: Conn, mailboxes: &[String]) -> CliRe
     Ok(())
 }
 
-fn notify_session(shared: &Shared<'_>, n: &mut Conn, worker: &mut Conn, trackers: &mut [Tracker]) -> CliResult<()> {
+fn notify_session(
+    shared: &Shared<'_>,
+    n: &mut Conn,
+    worker: &mut Conn,
+    trackers: &mut [Tracker],
+) -> CliResult<()> {
     enable_condstore(n)?;
     enable_condstore(worker)?;
     // Baseline (or catch-up after a reconnect) for each mailbox first.
@@ -590,7 +677,11 @@ fn notify_session(shared: &Shared<'_>, n: &mut Conn, worker: &mut Conn, trackers
     n.notify(
         [NotifyGroup::new(
             MailboxFilter::Mailboxes(names),
-            [NotifyEvent::MessageNew(vec![]), NotifyEvent::MessageExpunge, NotifyEvent::FlagChange],
+            [
+                NotifyEvent::MessageNew(vec![]),
+                NotifyEvent::MessageExpunge,
+                NotifyEvent::FlagChange,
+            ],
         )],
         false,
     )
@@ -602,7 +693,9 @@ fn notify_session(shared: &Shared<'_>, n: &mut Conn, worker: &mut Conn, trackers
     }
     let mut last_noop = Instant::now();
     while !shared.stop.now() {
-        let ev = n.wait_event(Duration::from_millis(500)).context(|| "waiting for NOTIFY events".to_string())?;
+        let ev = n
+            .wait_event(Duration::from_millis(500))
+            .context(|| "waiting for NOTIFY events".to_string())?;
         let mut dirty: Vec<String> = Vec::new();
         let mut note = |ev: IdleEvent| {
             if let IdleEvent::MailboxStatus(st) = ev {
@@ -614,12 +707,17 @@ fn notify_session(shared: &Shared<'_>, n: &mut Conn, worker: &mut Conn, trackers
         };
         if let Some(ev) = ev {
             note(ev);
-            while let Some(ev) = n.wait_event(Duration::from_millis(150)).context(|| "waiting for NOTIFY events".to_string())? {
+            while let Some(ev) = n
+                .wait_event(Duration::from_millis(150))
+                .context(|| "waiting for NOTIFY events".to_string())?
+            {
                 note(ev);
             }
         }
         for name in dirty {
-            if let Some(t) = trackers.iter_mut().find(|t| t.mailbox == name || (t.mailbox.eq_ignore_ascii_case("INBOX") && name == "INBOX")) {
+            if let Some(t) = trackers.iter_mut().find(|t| {
+                t.mailbox == name || (t.mailbox.eq_ignore_ascii_case("INBOX") && name == "INBOX")
+            }) {
                 super::open_mailbox(worker, &t.mailbox.clone(), true)?;
                 resync(shared, worker, t)?;
             }
