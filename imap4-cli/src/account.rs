@@ -440,6 +440,13 @@ impl Account {
     fn connect_error(&self, e: &Error) -> CliError {
         let ep = self.endpoint();
         if imap4::transport::tls_error(e).is_some() {
+            let what = describe(e);
+            if what.contains("InvalidContentType") || what.contains("corrupt message") {
+                return CliError::new(format!(
+                    "TLS with {ep} failed: the server did not answer in TLS; if port {} is a plain IMAP port, use --tls starttls (or tls = \"starttls\")",
+                    self.port
+                ));
+            }
             let hint = if self.ca_file.is_some() {
                 "check ca_file and the host name"
             } else {
@@ -457,6 +464,11 @@ impl Account {
 
     /// Connects and logs in.
     pub fn connect(&self) -> CliResult<Conn> {
+        // A missing variable is known before connecting; commands run at login, so that
+        // a token they print is as fresh as it can be.
+        if matches!(self.secret, SecretSource::Env(_) | SecretSource::DefaultEnv) {
+            self.read_secret()?;
+        }
         let mut client = self.open()?;
         let mechanism = self.login(&mut client)?;
         Ok(Conn { client, mechanism })

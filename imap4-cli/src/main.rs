@@ -115,6 +115,12 @@ fn main() -> ExitCode {
                 Exit::Ok
             };
             let _ = e.print();
+            if e.kind() == clap::error::ErrorKind::UnknownArgument {
+                eprintln!(
+                    "tip: in a query, negate with 'not flagged', or put the query after '--': \
+                     imap4 search INBOX -- -flagged from:alice"
+                );
+            }
             return code.into();
         }
     };

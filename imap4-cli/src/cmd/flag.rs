@@ -39,11 +39,7 @@ pub struct FlagArgs {
     /// What to do.
     pub action: Action,
     /// The flags, then the UIDs (7, 7,9, 100:200, 100:*, or - for UIDs on stdin).
-    #[arg(
-        required = true,
-        value_name = "FLAGS... UIDS",
-        allow_hyphen_values = true
-    )]
+    #[arg(required = true, value_name = "FLAGS... UIDS")]
     pub items: Vec<String>,
     #[command(flatten)]
     pub query: QueryArg,

@@ -22,7 +22,7 @@ pub const EXAMPLES: &str = "Examples:
 pub struct TransferArgs {
     /// MAILBOX UIDS DEST, or MAILBOX DEST with --query. UIDS: 7, 7,9, 100:200, 100:*,
     /// or - for UIDs on stdin.
-    #[arg(required = true, num_args = 2..=3, value_name = "MAILBOX [UIDS] DEST", allow_hyphen_values = true)]
+    #[arg(required = true, num_args = 2..=3, value_name = "MAILBOX [UIDS] DEST")]
     pub args: Vec<String>,
     #[command(flatten)]
     pub query: QueryArg,

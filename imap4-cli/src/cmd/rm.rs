@@ -25,7 +25,6 @@ pub struct RmArgs {
     /// The mailbox.
     pub mailbox: String,
     /// The UIDs (7, 7,9, 100:200, 100:*, or - for UIDs on stdin).
-    #[arg(allow_hyphen_values = true)]
     pub uids: Option<String>,
     #[command(flatten)]
     pub query: QueryArg,

@@ -38,8 +38,8 @@ Full reference: docs/cli-query.md.";
 pub struct SearchArgs {
     /// The mailbox.
     pub mailbox: String,
-    /// The query (no query: every message).
-    #[arg(allow_hyphen_values = true, trailing_var_arg = true)]
+    /// The query (no query: every message). Negate with 'not flagged', or put a query
+    /// that starts words with '-' after '--' (search INBOX -- -flagged).
     pub query: Vec<String>,
     /// Print only the UIDs, one per line (for piping into flag, mv, show ...).
     #[arg(long)]

@@ -53,7 +53,8 @@ pub struct ShellArgs {
 
 const HELP: &str = "Type IMAP commands without a tag; the shell adds one and shows each
 response raw and parsed. Literals: end a line with {N} and type the N bytes on the
-next lines, or write {@FILE} to send a file. AUTHENTICATE: answer each challenge
+next lines (line ends count as 2 bytes, CRLF), then the rest of the command at the
+'...>' prompt (just Enter when there is none); or write {@FILE} to send a file. AUTHENTICATE: answer each challenge
 with base64 (or * to cancel). IDLE: type DONE to end it.
 Meta commands:
   .help            this text
