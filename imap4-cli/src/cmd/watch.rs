@@ -488,6 +488,10 @@ fn resync(shared: &Shared<'_>, conn: &mut Conn, t: &mut Tracker) -> CliResult<()
             }
         }
         t.baseline = true;
+        shared.ctx.note(format!(
+            "imap4: {}: {} message(s); waiting for changes",
+            t.mailbox, state.exists
+        ));
         return Ok(());
     }
 

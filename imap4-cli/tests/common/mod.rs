@@ -47,6 +47,8 @@ pub struct User {
     pub name: String,
     pub pass: String,
     pub port: u16,
+    /// The CA file of the server's certificate.
+    pub ca: String,
 }
 
 impl User {
@@ -56,6 +58,7 @@ impl User {
             name: env(&format!("IMAP4_USER{n}")),
             pass: env(&format!("IMAP4_PASS{n}")),
             port: env("IMAP4_PORT").parse().unwrap(),
+            ca: env("IMAP4_CA"),
         }
     }
 
@@ -72,8 +75,14 @@ impl User {
             )
             .env("IMAP4_PASSWORD", &self.pass)
             .args(["--host", "127.0.0.1", "--port", &self.port.to_string()])
-            .args(["--user", &self.name, "--tls", "starttls", "--ca-file"])
-            .arg(env("IMAP4_CA"))
+            .args([
+                "--user",
+                &self.name,
+                "--tls",
+                "starttls",
+                "--ca-file",
+                &self.ca,
+            ])
             .stdin(Stdio::null());
         c
     }
