@@ -1,24 +1,4 @@
 // TEMPORARY compile shim; removed when the helpers' branches are merged.
-pub mod mime {
-    pub struct Headers(Vec<(String, String)>);
-    impl Headers {
-        pub fn parse(_b: &[u8]) -> Headers {
-            Headers(vec![])
-        }
-        pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-            self.0.iter().map(|(a, b)| (a.as_str(), b.as_bytes()))
-        }
-        pub fn decoded(&self, _n: &str) -> Option<String> {
-            None
-        }
-    }
-    pub fn parse_date(_b: &[u8]) -> Option<imap4::proto::date::InternalDate> {
-        None
-    }
-    pub fn html_to_text(s: &str) -> String {
-        s.to_string()
-    }
-}
 pub mod source {
     use std::path::{Path, PathBuf};
     pub struct LocalMessage {

@@ -1,6 +1,7 @@
 //! Decoding what MIME parts and headers carry: transfer encodings (base64,
-//! quoted-printable) as streaming [`Write`] adapters, RFC 2047 encoded words, and the few
-//! charsets that need no tables.
+//! quoted-printable) as streaming [`Write`] adapters, every charset mail uses, RFC 2047
+//! encoded words, header blocks ([`Headers`]), address lists, `Date:` values, RFC 2231
+//! parameters and HTML bodies as text.
 //!
 //! The client's part helpers ([`Client::fetch_part_to`](crate::blocking::Client::fetch_part_to),
 //! [`Client::message_text`](crate::blocking::Client::message_text)) use these; they are public
@@ -23,6 +24,18 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+
+mod address;
+mod date;
+mod header;
+mod html;
+mod param;
+
+pub use address::{decode_address_list, Address};
+pub use date::parse_date;
+pub use header::Headers;
+pub use html::html_to_text;
+pub use param::decode_param;
 
 /// A Content-Transfer-Encoding.
 ///
@@ -253,37 +266,100 @@ impl<W: Write> Write for TransferDecoder<W> {
     }
 }
 
-/// Decodes bytes in a charset to text: UTF-8 and US-ASCII (lossy), ISO-8859-1 / Latin-1
-/// and Windows-1252 exactly; other charsets are read as UTF-8, lossily (pull in a charset
-/// crate such as `encoding_rs` for the rest).
+/// Decodes bytes in a charset to text, for every charset mail uses.
+///
+/// Any label of the WHATWG Encoding Standard (`utf-8`, `iso-8859-*`, `windows-125x`,
+/// `koi8-r`, `shift_jis`, `euc-jp`, `iso-2022-jp`, `gb2312`, `gbk`, `gb18030`, `big5`,
+/// `euc-kr`, `utf-16` ...), a few more aliases seen in mail (`cp932`, `latin-1`, `utf8`),
+/// and UTF-7 (RFC 2152). Undecodable bytes become U+FFFD; an unknown or empty label reads
+/// the bytes as UTF-8, or as Windows-1252 when they are not UTF-8.
 ///
 /// ```
 /// use imap4::mime::decode_charset;
 /// assert_eq!(decode_charset(b"caf\xe9", "ISO-8859-1"), "café");
 /// assert_eq!(decode_charset(b"\x80 5", "windows-1252"), "€ 5");
 /// assert_eq!(decode_charset("Grüße".as_bytes(), "utf-8"), "Grüße");
+/// assert_eq!(decode_charset(b"\xd0\xd2\xc9\xd7\xc5\xd4", "koi8-r"), "привет");
+/// assert_eq!(decode_charset(b"\x1b$B$3$s$K$A$O\x1b(B", "ISO-2022-JP"), "こんにちは");
+/// assert_eq!(decode_charset(b"Hi Mom -+Jjo--!", "utf-7"), "Hi Mom -☺-!");
+/// assert_eq!(decode_charset(b"caf\xe9", "x-unknown"), "café");
 /// ```
 pub fn decode_charset<'a>(bytes: &'a [u8], charset: &str) -> Cow<'a, str> {
-    let cs = charset.trim().to_ascii_lowercase();
-    match cs.as_str() {
-        "iso-8859-1" | "iso8859-1" | "latin1" | "latin-1" | "l1" => {
-            Cow::Owned(bytes.iter().map(|&b| b as char).collect())
+    let label = charset.trim().trim_matches('"').to_ascii_lowercase();
+    let label = match label.as_str() {
+        "utf-7" | "utf7" | "unicode-1-1-utf-7" | "csunicode11utf7" => {
+            return Cow::Owned(utf7(bytes))
         }
-        "windows-1252" | "cp1252" => Cow::Owned(bytes.iter().map(|&b| cp1252(b)).collect()),
-        _ => String::from_utf8_lossy(bytes),
+        "latin-1" | "iso-8859-1:1987" => "latin1",
+        "cp932" | "ms932" | "windows-31j" | "x-sjis" => "shift_jis",
+        "cp936" | "ms936" => "gbk",
+        "cp949" | "ms949" | "uhc" => "euc-kr",
+        "cp950" | "ms950" | "big5-hkscs" => "big5",
+        "cp874" => "windows-874",
+        "ansi" | "" | "unknown-8bit" | "x-user-defined" => "",
+        other => other,
+    };
+    match encoding_rs::Encoding::for_label(label.as_bytes()) {
+        Some(enc) if enc == encoding_rs::UTF_8 => String::from_utf8_lossy(bytes),
+        Some(enc) if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE => {
+            enc.decode(bytes).0
+        }
+        Some(enc) => enc.decode_without_bom_handling(bytes).0,
+        None => match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => {
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(bytes)
+                    .0
+            }
+        },
     }
 }
 
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9f => HIGH[(b - 0x80) as usize],
-        _ => b as char,
+/// RFC 2152 UTF-7: direct characters, `+base64-` runs of UTF-16, `+-` for `+`.
+fn utf7(bytes: &[u8]) -> String {
+    fn b64(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
     }
+    let mut out = String::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c != b'+' {
+            out.push(if c < 0x80 { c as char } else { '\u{fffd}' });
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if bytes.get(i) == Some(&b'-') {
+            out.push('+');
+            i += 1;
+            continue;
+        }
+        let (mut acc, mut bits) = (0u32, 0u32);
+        let mut units = Vec::new();
+        while let Some(v) = bytes.get(i).and_then(|&c| b64(c)) {
+            acc = (acc << 6 | v) & 0xff_ffff;
+            bits += 6;
+            if bits >= 16 {
+                bits -= 16;
+                units.push((acc >> bits) as u16);
+            }
+            i += 1;
+        }
+        if bytes.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        out.extend(char::decode_utf16(units).map(|r| r.unwrap_or('\u{fffd}')));
+    }
+    out
 }
 
 /// Decodes RFC 2047 encoded words (`=?charset?B|Q?...?=`) in a header value (a subject, a
@@ -297,36 +373,80 @@ fn cp1252(b: u8) -> char {
 /// assert_eq!(decode_words(b"plain subject"), "plain subject");
 /// ```
 pub fn decode_words(raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw);
+    // Unfold first (a folded line break is not part of the value).
+    let unfolded: Cow<'_, [u8]> = if raw.contains(&b'\n') {
+        let mut v = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            match raw[i] {
+                b'\r' if raw.get(i + 1) == Some(&b'\n') => i += 1,
+                b'\n' => {}
+                c => v.push(c),
+            }
+            i += 1;
+        }
+        Cow::Owned(v)
+    } else {
+        Cow::Borrowed(raw)
+    };
+    // Raw 8-bit bytes: UTF-8 when they are, else the usual Windows-1252.
+    let text: Cow<'_, str> = match std::str::from_utf8(&unfolded) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(&unfolded)
+                .0
+                .into_owned(),
+        ),
+    };
     let mut out = String::new();
     let mut rest: &str = &text;
-    let mut after_word = false;
+    // Adjacent words in one charset are joined as bytes before decoding, so that a
+    // character split across two words (as some mailers do) comes out whole.
+    let mut pending: Option<(String, Vec<u8>)> = None;
+    let flush = |out: &mut String, pending: &mut Option<(String, Vec<u8>)>| {
+        if let Some((cs, bytes)) = pending.take() {
+            out.push_str(&decode_charset(&bytes, &cs));
+        }
+    };
     while let Some(start) = rest.find("=?") {
-        let Some((word, len)) = encoded_word(&rest[start..]) else {
+        let Some((charset, bytes, len)) = encoded_word(&rest[start..]) else {
+            flush(&mut out, &mut pending);
             out.push_str(&rest[..start + 2]);
             rest = &rest[start + 2..];
-            after_word = false;
             continue;
         };
         let between = &rest[..start];
-        if !(after_word && between.chars().all(char::is_whitespace)) {
-            out.push_str(between);
+        let adjacent = pending.is_some() && between.chars().all(char::is_whitespace);
+        match &mut pending {
+            Some((cs, buf)) if adjacent && cs.eq_ignore_ascii_case(&charset) => {
+                buf.extend_from_slice(&bytes);
+            }
+            _ => {
+                flush(&mut out, &mut pending);
+                if !adjacent {
+                    out.push_str(between);
+                }
+                pending = Some((charset, bytes));
+            }
         }
-        out.push_str(&word);
         rest = &rest[start + len..];
-        after_word = true;
     }
+    flush(&mut out, &mut pending);
     out.push_str(rest);
     out
 }
 
-/// One encoded word at the start of `s`: its text and length.
-fn encoded_word(s: &str) -> Option<(String, usize)> {
+/// One encoded word at the start of `s`: its charset, its bytes and its length.
+fn encoded_word(s: &str) -> Option<(String, Vec<u8>, usize)> {
     let body = s.strip_prefix("=?")?;
     let q1 = body.find('?')?;
     let charset = &body[..q1];
     // RFC 2231 language suffix: `utf-8*en`.
     let charset = charset.split('*').next().unwrap_or(charset);
+    if charset.is_empty() || charset.contains(char::is_whitespace) {
+        return None;
+    }
     let after = &body[q1 + 1..];
     let (enc, data_and_rest) = after.split_once('?')?;
     let end = data_and_rest.find("?=")?;
@@ -360,7 +480,7 @@ fn encoded_word(s: &str) -> Option<(String, usize)> {
         _ => return None,
     };
     let len = 2 + q1 + 1 + enc.len() + 1 + end + 2;
-    Some((decode_charset(&bytes, charset).into_owned(), len))
+    Some((charset.to_string(), bytes, len))
 }
 
 #[cfg(test)]

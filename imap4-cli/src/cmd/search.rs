@@ -90,9 +90,7 @@ pub fn summary_attrs() -> Vec<FetchAttr> {
 impl Summary {
     pub fn from_fetch(m: &Fetch) -> Summary {
         let env = m.envelope();
-        let sent = env
-            .and_then(|e| e.date())
-            .and_then(crate::shim::mime::parse_date);
+        let sent = env.and_then(|e| e.date()).and_then(imap4::mime::parse_date);
         Summary {
             uid: m.uid().unwrap_or(0),
             date: sent.as_ref().map(rfc3339),
@@ -115,7 +113,7 @@ impl Summary {
         let date = m
             .envelope()
             .and_then(|e| e.date())
-            .and_then(crate::shim::mime::parse_date)
+            .and_then(imap4::mime::parse_date)
             .or_else(|| m.internal_date().copied())
             .map(|d| short_date(&d))
             .unwrap_or_else(|| "-".into());
@@ -281,7 +279,7 @@ fn ordered_uids(
                 SortKey::Date => {
                     let d = env
                         .and_then(|e| e.date())
-                        .and_then(crate::shim::mime::parse_date)
+                        .and_then(imap4::mime::parse_date)
                         .or_else(|| m.internal_date().copied());
                     (String::new(), d.map(|d| d.to_unix() as u64).unwrap_or(0))
                 }

@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use crate::shim::mime::Headers;
 use clap::Args;
+use imap4::mime::Headers;
 use imap4::mime::TransferEncoding;
 use imap4::proto::encode::FetchAttr;
 use imap4::proto::{Fetch, Section};
@@ -232,7 +232,7 @@ fn readable(ctx: &Ctx, conn: &mut Conn, args: &ShowArgs, head: &Fetch) -> CliRes
         .context(|| "fetching the text".to_string())?;
     let (text_type, body) = match text {
         Some(t) if t.mime_type == "text/html" => {
-            (Some(t.mime_type), crate::shim::mime::html_to_text(&t.text))
+            (Some(t.mime_type), imap4::mime::html_to_text(&t.text))
         }
         Some(t) => (Some(t.mime_type), t.text),
         None => (None, String::new()),

@@ -8,7 +8,7 @@ use imap4_proto::{BodyStructure, FetchItem, Section, SequenceSet};
 
 use super::{Io, Session};
 use crate::error::{Error, Result};
-use crate::mime::{decode_charset, decode_words, TransferDecoder, TransferEncoding};
+use crate::mime::{decode_charset, decode_param, TransferDecoder, TransferEncoding};
 
 /// An attachment found in a message's structure; pass it to
 /// [`Session::save_attachment`].
@@ -94,54 +94,13 @@ impl<W: Write + ?Sized> Write for Counting<'_, W> {
     }
 }
 
-/// RFC 2231 `charset'lang'percent-encoded` value.
-fn rfc2231(v: &[u8]) -> Option<String> {
-    let s = std::str::from_utf8(v).ok()?;
-    let mut it = s.splitn(3, '\'');
-    let charset = it.next()?;
-    let _lang = it.next()?;
-    let data = it.next()?;
-    let mut bytes = Vec::with_capacity(data.len());
-    let b = data.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let h = std::str::from_utf8(&b[i + 1..i + 3]).ok();
-            if let Some(x) = h.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                bytes.push(x);
-                i += 3;
-                continue;
-            }
-        }
-        bytes.push(b[i]);
-        i += 1;
-    }
-    let charset = if charset.is_empty() {
-        "us-ascii"
-    } else {
-        charset
-    };
-    Some(decode_charset(&bytes, charset).into_owned())
-}
-
 fn filename_of(p: &imap4_proto::SinglePart<'_>) -> Option<String> {
-    if let Some(f) = p.filename() {
-        return Some(decode_words(f));
-    }
-    fn star<'a>(
-        mut params: impl Iterator<Item = (&'a [u8], &'a [u8])>,
-        key: &[u8],
-    ) -> Option<String> {
-        params
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .and_then(|(_, v)| rfc2231(v))
-    }
-    if let Some(d) = p.disposition() {
-        if let Some(f) = star(d.params(), b"filename*") {
-            return Some(f);
-        }
-    }
-    star(p.params(), b"name*")
+    // Content-Disposition's filename first, then Content-Type's name; each with RFC 2231
+    // extended values and continuations, or RFC 2047 words.
+    p.disposition()
+        .and_then(|d| decode_param(d.params(), "filename"))
+        .or_else(|| decode_param(p.params(), "name"))
+        .filter(|f| !f.is_empty())
 }
 
 fn lossy(b: &[u8]) -> String {
@@ -348,24 +307,5 @@ impl<T: Io> Session<T> {
     ) -> Result<Option<u64>> {
         self.fetch_part_to(uid, &attachment.part, attachment.encoding, out)
             .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rfc2231;
-
-    #[test]
-    fn rfc2231_values() {
-        assert_eq!(
-            rfc2231(b"UTF-8''Gr%C3%BC%C3%9Fe.pdf").as_deref(),
-            Some("Grüße.pdf")
-        );
-        assert_eq!(
-            rfc2231(b"iso-8859-1'de'caf%E9.txt").as_deref(),
-            Some("café.txt")
-        );
-        assert_eq!(rfc2231(b"''100%").as_deref(), Some("100%"));
-        assert_eq!(rfc2231(b"no quotes"), None);
     }
 }
