@@ -15,7 +15,6 @@ mod json;
 mod output;
 mod progress;
 mod select;
-mod shim;
 mod text;
 
 use std::process::ExitCode;

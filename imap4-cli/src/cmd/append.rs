@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use crate::shim::source::{LocalMessage, Source};
 use clap::Args;
 use imap4::proto::encode::{normalize_line_endings, AppendMessage};
+use imap4_sync::source::{LocalMessage, Source};
 use serde::Serialize;
 
 use crate::account::Conn;
@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, args: &AppendArgs) -> CliResult {
     let mut sources = Vec::new();
     for p in &args.paths {
         let s = Source::open(p)
-            .map_err(|e| CliError::new(format!("{}: {e}", p.display())))?
+            .map_err(|e| CliError::new(e.to_string()))?
             .with_eml_mtime(args.mtime);
         sources.push(s);
     }

@@ -174,8 +174,7 @@ pub fn safe_name(raw: &str) -> String {
     let last = raw
         .split(['/', '\\'])
         .map(str::trim)
-        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
-        .next_back()
+        .rfind(|s| !s.is_empty() && *s != "." && *s != "..")
         .unwrap_or("");
     let mut s: String = last
         .chars()

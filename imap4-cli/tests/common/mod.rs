@@ -175,6 +175,10 @@ pub fn assert_keys(v: &serde_json::Value, keys: &[&str]) {
 
 /// Deletes `name` and everything below it, ignoring what is missing.
 pub fn remove_tree(c: &mut Client, name: &str) {
+    // Dovecot drops a connection whose selected mailbox is deleted.
+    if c.mailbox().is_some() {
+        let _ = c.unselect();
+    }
     let mut names: Vec<String> = c
         .list("", &format!("{name}*"))
         .expect("LIST")
