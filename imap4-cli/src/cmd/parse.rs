@@ -24,8 +24,14 @@ pub const EXIT_FATAL: u8 = 2;
 
 const CHUNK: usize = 64 * 1024;
 
+const EXAMPLES: &str = "Examples:
+  printf 'a1 OK [APPENDUID 38505 3955] APPEND completed\\r\\n' | imap4 parse
+  imap4 parse capture.bin --pretty
+  imap4 parse capture.bin --max-data 64 | jq 'select(.type == \"fetch\")'";
+
 /// Options of `imap4 parse`.
 #[derive(Debug, Args)]
+#[command(after_help = EXAMPLES)]
 pub struct ParseArgs {
     /// File with raw server bytes; `-` or nothing reads standard input.
     pub file: Option<PathBuf>,
