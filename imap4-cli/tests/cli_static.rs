@@ -42,9 +42,16 @@ fn every_command_has_help_with_an_example() {
     // The list above is the whole list: `imap4 --help` names nothing else.
     let top = run(&["--help"]).ok();
     for c in COMMANDS {
-        assert!(top.stdout.contains(&format!("  {c} ")) || top.stdout.contains(&format!("  {c}\n")), "{c} missing from --help");
+        assert!(
+            top.stdout.contains(&format!("  {c} ")) || top.stdout.contains(&format!("  {c}\n")),
+            "{c} missing from --help"
+        );
         let r = run(&[c, "--help"]).ok();
-        assert!(r.stdout.contains("Examples:"), "`imap4 {c} --help` has no example:\n{}", r.stdout);
+        assert!(
+            r.stdout.contains("Examples:"),
+            "`imap4 {c} --help` has no example:\n{}",
+            r.stdout
+        );
         let example = r.stdout.split("Examples:").nth(1).unwrap_or("");
         assert!(
             example.contains(&format!("imap4 {c}")) || example.contains(&format!(" {c} ")),
@@ -60,10 +67,17 @@ fn completions_and_man_page() {
     for shell in ["bash", "zsh", "fish"] {
         let r = run(&["completions", shell]).ok();
         assert!(r.stdout.contains("imap4"), "{shell}");
-        assert!(r.stdout.contains("save-attachments"), "{shell}: subcommands completed");
+        assert!(
+            r.stdout.contains("save-attachments"),
+            "{shell}: subcommands completed"
+        );
     }
     let r = run(&["man"]).ok();
-    assert!(r.stdout.starts_with(".ie") || r.stdout.contains(".TH"), "{}", &r.stdout[..200.min(r.stdout.len())]);
+    assert!(
+        r.stdout.starts_with(".ie") || r.stdout.contains(".TH"),
+        "{}",
+        &r.stdout[..200.min(r.stdout.len())]
+    );
     assert!(r.stdout.contains("watch"));
     let dir = std::env::temp_dir().join(format!("imap4-man-{}", std::process::id()));
     run(&["man", "--dir", dir.to_str().unwrap()]).ok();
@@ -80,7 +94,15 @@ fn usage_errors_exit_2() {
     let r = run(&["--host", "127.0.0.1", "--user", "u", "--tls", "maybe", "ls"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("maybe"));
-    let r = run(&["--host", "127.0.0.1", "--user", "u", "search", "INBOX", "-flagged"]);
+    let r = run(&[
+        "--host",
+        "127.0.0.1",
+        "--user",
+        "u",
+        "search",
+        "INBOX",
+        "-flagged",
+    ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("not flagged"), "{}", r.stderr);
     // A bad query is found before connecting (nothing listens on port 1).
@@ -88,7 +110,16 @@ fn usage_errors_exit_2() {
         Command::new(bin())
             .env_clear()
             .env("IMAP4_PASSWORD", "x")
-            .args(["--host", "127.0.0.1", "--port", "1", "--user", "u", "--tls", "none"])
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "1",
+                "--user",
+                "u",
+                "--tls",
+                "none",
+            ])
             .args(["flag", "INBOX", "add", "seen", "--query", "from:a or"]),
     );
     assert_eq!(r.code, 2, "{}", r.stderr);

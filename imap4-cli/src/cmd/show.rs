@@ -71,6 +71,9 @@ struct AttachmentInfo {
     size: u64,
 }
 
+/// Recipients shown in the To/Cc/Bcc lines before "... (N more)".
+const MAX_SHOWN_ADDRESSES: usize = 6;
+
 const MAIN_HEADERS: [&str; 6] = ["From", "To", "Cc", "Date", "Subject", "Reply-To"];
 
 pub fn run(ctx: &Ctx, args: &ShowArgs) -> CliResult {
@@ -219,7 +222,10 @@ fn readable(ctx: &Ctx, conn: &mut Conn, args: &ShowArgs, head: &Fetch) -> CliRes
     let shown_headers: Vec<(String, String)> = if args.all_headers {
         headers
             .iter()
-            .map(|(name, _)| (name.to_string(), headers.decoded(name).unwrap_or_default()))
+            .map(|(name, value)| {
+                let v = imap4::mime::decode_words(value);
+                (name.to_string(), v.trim().to_string())
+            })
             .collect::<Vec<_>>()
     } else {
         MAIN_HEADERS
@@ -273,10 +279,31 @@ fn readable(ctx: &Ctx, conn: &mut Conn, args: &ShowArgs, head: &Fetch) -> CliRes
         .max(5)
         + 1;
     for (k, v) in &shown.headers {
+        // A long recipient list is cut on a terminal (--all-headers and --json have it
+        // whole).
+        let addrs = if args.all_headers || !["to", "cc", "bcc"].contains(&k.to_lowercase().as_str())
+        {
+            Vec::new()
+        } else {
+            headers.addresses(k)
+        };
+        let v = if addrs.len() > MAX_SHOWN_ADDRESSES {
+            let first: Vec<String> = addrs[..MAX_SHOWN_ADDRESSES]
+                .iter()
+                .map(|a| a.to_string())
+                .collect();
+            format!(
+                "{}, ... ({} more)",
+                first.join(", "),
+                addrs.len() - MAX_SHOWN_ADDRESSES
+            )
+        } else {
+            v.clone()
+        };
         out.line(format!(
             "{:<width$} {}",
             format!("{k}:"),
-            sanitize(v).replace('\n', " ")
+            sanitize(&v).replace('\n', " ")
         ))?;
     }
     if !shown.flags.is_empty() {
