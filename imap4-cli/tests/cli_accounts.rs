@@ -302,3 +302,44 @@ fn refused_before_connecting() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("no-such-host.invalid"), "{}", r.stderr);
 }
+
+/// A server that accepts the connection and then says nothing: `--timeout` ends the run
+/// with an error naming the timeout, instead of waiting for ever.
+#[test]
+fn a_silent_server_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let held = std::thread::spawn(move || {
+        // Keep the accepted socket open (and silent) until the client gives up.
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 64];
+        let _ = std::io::Read::read(&mut s, &mut buf);
+    });
+    let start = std::time::Instant::now();
+    let mut c = Command::new(bin());
+    c.env_clear().env("IMAP4_PASSWORD", "pw").args([
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--tls",
+        "none",
+        "--user",
+        "u",
+        "--timeout",
+        "1",
+        "capabilities",
+    ]);
+    let r = Run::of(&mut c);
+    let took = start.elapsed();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no answer from the server for 1 s"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("pw"), "{}", r.stderr);
+    // Generous: the point is that it ends, not how fast (2-core machines).
+    assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
+    held.join().unwrap();
+}

@@ -216,6 +216,21 @@ fn search_queries() {
     assert!(r.stderr.contains("did you mean \"since:\""), "{}", r.stderr);
     let r = u.run(&["search", mb, "larger:lots"]).code(2);
     assert!(r.stderr.contains("not a size"), "{}", r.stderr);
+
+    // Extensions: WITHIN and CONDSTORE are offered by Dovecot; X-GM-EXT-1 is not.
+    let all = uids(&mut c, mb);
+    let sorted = |r: Run| {
+        let mut v = r.uids();
+        v.sort_unstable();
+        v
+    };
+    let r = u.run(&["search", mb, "--uids", "younger:3600"]).ok();
+    assert_eq!(sorted(r), all, "all were appended within the hour");
+    u.run(&["search", mb, "older:3600"]).code(3);
+    let r = u.run(&["search", mb, "--uids", "modseq:1"]).ok();
+    assert_eq!(sorted(r), all);
+    let r = u.run(&["search", mb, "gmail:has:attachment"]).code(2);
+    assert!(r.stderr.contains("X-GM-EXT-1"), "{}", r.stderr);
     remove_tree(&mut c, mb);
 }
 
@@ -701,5 +716,61 @@ fn shell_from_a_pipe() {
         "the APPEND with a literal went through: {stdout}"
     );
     assert_eq!(flags(&mut c, mb, got[0]), ["\\Flagged"]);
+    remove_tree(&mut c, mb);
+}
+
+/// Ctrl-C in the middle of a long append: the batch in flight finishes, the run exits
+/// with 130, and the rows printed are exactly what the mailbox holds (nothing uploaded
+/// without a row, no row without its message).
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn append_interrupted() {
+    use std::io::{BufRead, BufReader};
+    let u = heidi();
+    let mut c = u.client();
+    let mb = "cli-append-int";
+    fresh(&mut c, mb);
+    let dir = temp_dir("append-int");
+    let mut mbox = Vec::new();
+    let body = "x".repeat(900);
+    for i in 0..20_000 {
+        mbox.extend_from_slice(
+            format!("From a@x Tue Mar  5 10:00:00 2024\nFrom: a@x\nSubject: n{i}\n\n{body}\n\n")
+                .as_bytes(),
+        );
+    }
+    write(&dir.join("big.mbox"), &mbox);
+    let mut cmd = u.cmd();
+    cmd.args(["--json", "append", mb])
+        .arg(dir.join("big.mbox"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().expect("a first row").unwrap();
+    let st = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let mut rows = vec![first];
+    rows.extend(lines.map_while(Result::ok));
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(rows.len() < 20_000, "the interrupt stopped it early");
+    eprintln!("{} rows before the interrupt took effect", rows.len());
+    let mut printed: Vec<u32> = rows
+        .iter()
+        .map(|l| {
+            let j: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(j["status"], "appended", "{l}");
+            u32::try_from(j["uid"].as_u64().unwrap()).unwrap()
+        })
+        .collect();
+    printed.sort_unstable();
+    assert_eq!(printed, uids(&mut c, mb));
+    let _ = std::fs::remove_dir_all(&dir);
     remove_tree(&mut c, mb);
 }

@@ -75,17 +75,42 @@ pub enum EventKind {
 }
 
 /// One event (docs/cli-json.md: watch).
-#[derive(Serialize)]
 struct Event<'a> {
     event: &'static str,
     mailbox: &'a str,
     uid: Option<u32>,
-    #[serde(flatten)]
     summary: Option<Summary>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     flags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     uidvalidity: Option<u32>,
+}
+
+/// Written by hand so that a `new` event's message fields follow `uid`
+/// once each (a flattened `Summary` would repeat `uid`).
+impl Serialize for Event<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("event", self.event)?;
+        m.serialize_entry("mailbox", self.mailbox)?;
+        m.serialize_entry("uid", &self.uid)?;
+        if let Some(x) = &self.summary {
+            m.serialize_entry("date", &x.date)?;
+            m.serialize_entry("internaldate", &x.internaldate)?;
+            m.serialize_entry("from", &x.from)?;
+            m.serialize_entry("from_email", &x.from_email)?;
+            m.serialize_entry("to", &x.to)?;
+            m.serialize_entry("subject", &x.subject)?;
+            m.serialize_entry("size", &x.size)?;
+            m.serialize_entry("flags", &x.flags)?;
+            m.serialize_entry("message_id", &x.message_id)?;
+        } else if let Some(f) = &self.flags {
+            m.serialize_entry("flags", f)?;
+        }
+        if let Some(v) = self.uidvalidity {
+            m.serialize_entry("uidvalidity", &v)?;
+        }
+        m.end()
+    }
 }
 
 /// Where events go: printed, or handed to --exec. Shared by the watcher threads.
