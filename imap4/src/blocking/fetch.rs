@@ -2,12 +2,12 @@
 
 use std::io::Write;
 
-use imap4_proto::encode::{self, FetchAttr};
+use imap4_proto::encode::{self, FetchAttr, MessageSet};
 use imap4_proto::{Fetch, SequenceSet};
 
 use super::{BlockingIo, Client, Stream};
 use crate::error::Result;
-use crate::session::{self, block_on};
+use crate::session::{self, block_on, MessageSink};
 use crate::transport::Transport;
 
 /// The messages of a running FETCH, each yielded as soon as its response arrives.
@@ -210,5 +210,43 @@ impl<S: Stream> Client<S> {
         out: &mut W,
     ) -> Result<Option<u64>> {
         block_on(self.inner.uid_fetch_message_to(uid, out))
+    }
+    /// `UID FETCH uids (section attrs...)` with each message's section streamed into a
+    /// writer of its own from `sink`: many messages to files with one command and bounded
+    /// memory. See [`Session::uid_fetch_each_to`](crate::Session::uid_fetch_each_to) and
+    /// [`MessageSink`].
+    ///
+    /// ```no_run
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
+    /// use imap4::proto::encode::FetchAttr;
+    /// use imap4::proto::{Fetch, Section, SequenceSet};
+    /// use imap4::session::MessageSink;
+    ///
+    /// /// Counts each message's bytes.
+    /// struct Sizes(Vec<(Option<u32>, u64)>);
+    /// impl MessageSink for Sizes {
+    ///     type Writer = std::io::Sink;
+    ///     fn open(&mut self, _: u32, _: Option<u32>, _: u64) -> std::io::Result<std::io::Sink> {
+    ///         Ok(std::io::sink())
+    ///     }
+    ///     fn finish(&mut self, _: std::io::Sink, f: Fetch) -> std::io::Result<()> {
+    ///         self.0.push((f.uid(), f.size().unwrap_or(0)));
+    ///         Ok(())
+    ///     }
+    /// }
+    /// client.select("INBOX")?;
+    /// let mut sizes = Sizes(Vec::new());
+    /// client.uid_fetch_each_to(SequenceSet::parse(b"1:*")?,
+    ///     FetchAttr::body_peek(Section::default()), [FetchAttr::Rfc822Size], &mut sizes)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn uid_fetch_each_to<K: MessageSink + ?Sized>(
+        &mut self,
+        uids: impl Into<MessageSet>,
+        section: FetchAttr,
+        attrs: impl IntoIterator<Item = FetchAttr>,
+        sink: &mut K,
+    ) -> Result<u64> {
+        block_on(self.inner.uid_fetch_each_to(uids, section, attrs, sink))
     }
 }

@@ -458,3 +458,243 @@ fn is_section_item(item: &[u8]) -> bool {
     let upper = |p: &[u8]| item.len() >= p.len() && item[..p.len()].eq_ignore_ascii_case(p);
     upper(b"BODY[") || upper(b"BINARY[") || upper(b"RFC822")
 }
+
+/// Where [`Session::uid_fetch_each_to`] puts each message: a writer per message for the
+/// section's bytes, and the message's other attributes once its response is complete.
+///
+/// Implement it to stream many messages into files (a backup), a hasher or a socket with
+/// one command and memory for one chunk at a time.
+///
+/// ```
+/// use imap4::session::MessageSink;
+/// use imap4::proto::Fetch;
+///
+/// /// Keeps each message in memory, in the order they came (for a test).
+/// struct Collect(Vec<(Option<u32>, Vec<u8>)>);
+///
+/// impl MessageSink for Collect {
+///     type Writer = Vec<u8>;
+///     fn open(&mut self, _seq: u32, _uid: Option<u32>, len: u64) -> std::io::Result<Vec<u8>> {
+///         Ok(Vec::with_capacity(len.min(1 << 20) as usize))
+///     }
+///     fn finish(&mut self, body: Vec<u8>, fetch: Fetch) -> std::io::Result<()> {
+///         self.0.push((fetch.uid(), body));
+///         Ok(())
+///     }
+/// }
+/// ```
+pub trait MessageSink {
+    /// What one message's bytes are written to.
+    type Writer: Write;
+
+    /// A message's section begins; `len` bytes follow (0 when the server sent `NIL` or
+    /// no section at all). `uid` is there when the server sent the UID before the section,
+    /// as servers usually do; the [`Fetch`] given to [`finish`](Self::finish) always has
+    /// what the server sent.
+    fn open(&mut self, seq: u32, uid: Option<u32>, len: u64) -> std::io::Result<Self::Writer>;
+
+    /// The message's response is complete. `fetch` holds its other items (UID, FLAGS,
+    /// INTERNALDATE, ...); its section item is [`SectionData::Streamed`] with the length
+    /// written (or [`SectionData::Nil`] when the server sent `NIL`, or missing when the
+    /// server left it out).
+    fn finish(&mut self, writer: Self::Writer, fetch: Fetch) -> std::io::Result<()>;
+}
+
+impl<T: Io> Session<T> {
+    /// `UID FETCH uids (section attrs...)` with each message's section streamed into a
+    /// writer of its own from `sink`: a whole mailbox into files with one command, in
+    /// bounded memory (big sections arrive in chunks; small ones are buffered up to 16 KB).
+    /// `section` is one body section, `BINARY` part or `RFC822` item (the `.PEEK` forms
+    /// leave `\Seen` alone); `attrs` are the other items to fetch (UID, FLAGS,
+    /// INTERNALDATE, RFC822.SIZE, MODSEQ, ...). Returns the number of messages handed to
+    /// [`MessageSink::finish`].
+    ///
+    /// Responses for messages outside `uids` without a section (other sessions' flag
+    /// changes) go to [`take_unsolicited`](Self::take_unsolicited), as does a response the
+    /// decoder could not read (that message is skipped: compare what `finish` saw with what
+    /// was asked). An error from the sink stops the deliveries; the rest of the reply is
+    /// read and discarded and the error comes back as [`Error::Output`].
+    ///
+    /// ```no_run
+    /// # async fn f(client: &mut imap4::Session<impl imap4::Io>) -> Result<(), Box<dyn std::error::Error>> {
+    /// use imap4::proto::encode::FetchAttr;
+    /// use imap4::proto::{Fetch, Section};
+    /// use imap4::session::MessageSink;
+    ///
+    /// /// Each message into `UID.eml`, by way of `SEQ.part`.
+    /// struct Files;
+    /// impl MessageSink for Files {
+    ///     type Writer = std::fs::File;
+    ///     fn open(&mut self, seq: u32, _: Option<u32>, _: u64) -> std::io::Result<std::fs::File> {
+    ///         std::fs::File::create(format!("{seq}.part"))
+    ///     }
+    ///     fn finish(&mut self, file: std::fs::File, f: Fetch) -> std::io::Result<()> {
+    ///         file.sync_all()?;
+    ///         std::fs::rename(format!("{}.part", f.seq), format!("{}.eml", f.uid().unwrap_or(0)))
+    ///     }
+    /// }
+    ///
+    /// client.select("INBOX").await?;
+    /// let all = imap4::proto::SequenceSet::parse(b"1:*")?;
+    /// let n = client
+    ///     .uid_fetch_each_to(all, FetchAttr::body_peek(Section::default()),
+    ///                        [FetchAttr::Flags, FetchAttr::InternalDate], &mut Files)
+    ///     .await?;
+    /// println!("{n} messages saved");
+    /// # Ok(()) }
+    /// ```
+    pub async fn uid_fetch_each_to<K: MessageSink + ?Sized>(
+        &mut self,
+        uids: impl Into<MessageSet>,
+        section: FetchAttr,
+        attrs: impl IntoIterator<Item = FetchAttr>,
+        sink: &mut K,
+    ) -> Result<u64> {
+        let mut items: Vec<FetchAttr> = vec![FetchAttr::Uid];
+        items.extend(attrs.into_iter().filter(|a| *a != FetchAttr::Uid));
+        items.push(section);
+        let cmd = encode::Fetch::new(uids, items).uid(true);
+        self.prepare().await?;
+        let old = self.conn.decoder_mut().limits().clone();
+        let mut limits = old.clone();
+        limits.stream_literals_from = Some(STREAM_FROM);
+        self.saved_limits = Some(old);
+        self.conn.decoder_mut().set_limits(limits);
+        let r = self.fetch_each_inner(&cmd, sink).await;
+        if let Some(old) = self.saved_limits.take() {
+            self.conn.decoder_mut().set_limits(old);
+        }
+        r
+    }
+
+    async fn fetch_each_inner<K: MessageSink + ?Sized>(
+        &mut self,
+        cmd: &encode::Fetch,
+        sink: &mut K,
+    ) -> Result<u64> {
+        let name = imap4_proto::encode::Command::name(cmd);
+        let filter = Filter::new(cmd);
+        let tag = self.start_prepared(cmd)?;
+        let mut err: Option<std::io::Error> = None;
+        // The writer of the response being read, opened at its section's literal.
+        let mut current: Option<(u32, K::Writer, u64)> = None;
+        // Whether the literal being streamed goes to `current`.
+        let mut ours = false;
+        let mut delivered = 0u64;
+        loop {
+            match self.step(&tag, name).await? {
+                Step::LiteralStart(s) => {
+                    ours = false;
+                    if err.is_some() {
+                        continue;
+                    }
+                    let Some((seq, uid, item)) = s.fetch_context() else {
+                        continue;
+                    };
+                    if !is_section_item(&item) {
+                        continue;
+                    }
+                    match &current {
+                        // A second section in one response: not ours to write.
+                        Some((s, _, _)) if *s == seq => {}
+                        _ => match sink.open(seq, uid, s.len) {
+                            Ok(w) => {
+                                current = Some((seq, w, 0));
+                                ours = true;
+                            }
+                            Err(e) => err = Some(e),
+                        },
+                    }
+                }
+                Step::LiteralChunk(b) => {
+                    if let (true, None, Some((_, w, n))) = (ours, &err, &mut current) {
+                        match w.write_all(&b) {
+                            Ok(()) => *n += b.len() as u64,
+                            Err(e) => err = Some(e),
+                        }
+                    }
+                }
+                Step::LiteralEnd => ours = false,
+                Step::Data(Data::Fetch(mut f)) => {
+                    let exists = self.conn.mailbox().map_or(0, |m| m.exists);
+                    let streamed = current.as_ref().is_some_and(|(s, _, _)| *s == f.seq);
+                    if !streamed && !filter.wants(&f, exists) {
+                        self.unsolicited
+                            .push_back(Unsolicited::Data(Data::Fetch(f)));
+                        continue;
+                    }
+                    let taken = if streamed { current.take() } else { None };
+                    if err.is_some() {
+                        continue;
+                    }
+                    let r = deliver(sink, &mut f, taken).and_then(|w| sink.finish(w, f));
+                    match r {
+                        Ok(()) => delivered += 1,
+                        Err(e) => err = Some(e),
+                    }
+                }
+                Step::Data(d) => self.unsolicited.push_back(Unsolicited::Data(d)),
+                Step::Unparsed(m) => {
+                    // That message is lost to this command; the writer is dropped unfinished.
+                    current = None;
+                    self.unsolicited.push_back(Unsolicited::Malformed(m));
+                }
+                Step::Continue(_) => {}
+                Step::Done(status) => {
+                    self.completion(name, status)?;
+                    return match err {
+                        Some(e) => Err(Error::Output(e)),
+                        None => Ok(delivered),
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Writes a buffered section (or opens an empty writer) for a message whose section was
+/// not streamed, and marks the section as written.
+fn deliver<K: MessageSink + ?Sized>(
+    sink: &mut K,
+    f: &mut Fetch,
+    taken: Option<(u32, K::Writer, u64)>,
+) -> std::io::Result<K::Writer> {
+    if let Some((_, mut w, n)) = taken {
+        w.flush()?;
+        for item in &mut f.items {
+            if let Some(SectionData::Streamed(len)) = section_data(item) {
+                *len = n;
+                break;
+            }
+        }
+        return Ok(w);
+    }
+    let uid = f.uid();
+    let seq = f.seq;
+    for item in &mut f.items {
+        if let Some(data) = section_data(item) {
+            return match data {
+                SectionData::Bytes(b) => {
+                    let mut w = sink.open(seq, uid, b.len() as u64)?;
+                    w.write_all(b)?;
+                    w.flush()?;
+                    *data = SectionData::Streamed(b.len() as u64);
+                    Ok(w)
+                }
+                _ => sink.open(seq, uid, 0),
+            };
+        }
+    }
+    sink.open(seq, uid, 0)
+}
+
+fn section_data(item: &mut FetchItem) -> Option<&mut SectionData> {
+    match item {
+        FetchItem::BodySection { data, .. }
+        | FetchItem::Binary { data, .. }
+        | FetchItem::Rfc822(data)
+        | FetchItem::Rfc822Header(data)
+        | FetchItem::Rfc822Text(data) => Some(data),
+        _ => None,
+    }
+}

@@ -49,7 +49,7 @@ use crate::trace::Tracer;
 pub use admin::{
     AclEntry, Annotation, ListRights, Metadata, MetadataEntry, Quota, QuotaRoot, Rights,
 };
-pub use fetch::FetchStream;
+pub use fetch::{FetchStream, MessageSink};
 pub use idle::{Idle, IdleEvent};
 pub use mailbox::{Expunged, MailboxStatus};
 pub use messages::{
