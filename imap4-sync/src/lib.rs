@@ -21,4 +21,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod backup;
+pub mod maildir;
+pub mod names;
 pub mod source;
+pub mod state;
+pub mod verify;

@@ -535,7 +535,7 @@ fn walk(
 // Maildir flags
 
 /// `dovecot-keywords`: lines `N name`, N = 0 for `a` ... 25 for `z`.
-fn dovecot_keywords(dir: &Path) -> Vec<String> {
+pub(crate) fn dovecot_keywords(dir: &Path) -> Vec<String> {
     let mut v = vec![String::new(); 26];
     if let Ok(text) = std::fs::read_to_string(dir.join("dovecot-keywords")) {
         for line in text.lines() {
