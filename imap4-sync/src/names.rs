@@ -10,7 +10,7 @@
 //!
 //! assert_eq!(mailbox_path("Archive/2024", Some('/')), "Archive/2024");
 //! assert_eq!(mailbox_path("INBOX.Sent", Some('.')), "INBOX/Sent");
-X
+//! assert_eq!(mailbox_path("../../etc", Some('/')), "_.._/_.._/etc");
 //! assert_eq!(mailbox_path("Entwürfe", Some('/')), "Entwürfe");
 //! ```
 
