@@ -87,6 +87,10 @@ pub enum Command {
     Unsubscribe(cmd::subscribe::UnsubscribeArgs),
     /// Upload messages: .eml files, a Maildir, an mbox, or a directory of them.
     Append(cmd::append::AppendArgs),
+    /// Back up mailboxes into Maildirs; a rerun saves only what changed.
+    Backup(cmd::backup::BackupArgs),
+    /// Compare a backup with the server: every message saved once, sizes equal.
+    Verify(cmd::verify::VerifyArgs),
     /// Watch mailboxes and report new messages, expunges and flag changes as they happen.
     Watch(cmd::watch::WatchArgs),
     /// An interactive IMAP session: type commands without tags, see raw and parsed replies.
@@ -146,6 +150,8 @@ fn main() -> ExitCode {
         Command::Subscribe(a) => cmd::subscribe::run_subscribe(&ctx, a),
         Command::Unsubscribe(a) => cmd::subscribe::run_unsubscribe(&ctx, a),
         Command::Append(a) => cmd::append::run(&ctx, a),
+        Command::Backup(a) => cmd::backup::run(&ctx, a),
+        Command::Verify(a) => cmd::verify::run(&ctx, a),
         Command::Watch(a) => cmd::watch::run(&ctx, a),
         Command::Shell(a) => cmd::shell::run(&ctx, a),
         Command::Parse(a) => return cmd::parse::run(a),

@@ -152,3 +152,148 @@ impl Drop for Progress {
         }
     }
 }
+
+/// Progress of several jobs at once (mailboxes of a backup): a bar per running job and
+/// one overall on a terminal, a plain overall line every few seconds otherwise. Shared
+/// by threads.
+pub struct Jobs {
+    what: &'static str,
+    inner: std::sync::Mutex<JobsInner>,
+}
+
+struct JobsInner {
+    mode: JobsMode,
+    total: u64,
+    done: u64,
+    bytes: u64,
+    start: Instant,
+    last_plain: Instant,
+}
+
+enum JobsMode {
+    Off,
+    Plain,
+    Bars {
+        multi: indicatif::MultiProgress,
+        overall: ProgressBar,
+        jobs: std::collections::HashMap<String, ProgressBar>,
+    },
+}
+
+impl Jobs {
+    pub fn new(ctx: &Ctx, what: &'static str) -> Jobs {
+        let mode = if ctx.quiet {
+            JobsMode::Off
+        } else if ctx.stderr_tty {
+            let multi = indicatif::MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+            let overall = multi.add(ProgressBar::new(0));
+            if let Ok(style) = ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} messages {msg} ETA {eta}",
+            ) {
+                overall.set_style(style.progress_chars("=> "));
+            }
+            overall.set_prefix(what);
+            overall.enable_steady_tick(Duration::from_millis(200));
+            JobsMode::Bars {
+                multi,
+                overall,
+                jobs: Default::default(),
+            }
+        } else {
+            JobsMode::Plain
+        };
+        Jobs {
+            what,
+            inner: std::sync::Mutex::new(JobsInner {
+                mode,
+                total: 0,
+                done: 0,
+                bytes: 0,
+                start: Instant::now(),
+                last_plain: Instant::now(),
+            }),
+        }
+    }
+
+    /// A job with `items` items to do starts.
+    pub fn start(&self, job: &str, items: u64) {
+        let Ok(mut g) = self.inner.lock() else { return };
+        g.total += items;
+        let total = g.total;
+        if let JobsMode::Bars {
+            multi,
+            overall,
+            jobs,
+        } = &mut g.mode
+        {
+            overall.set_length(total);
+            if items > 0 {
+                let bar = multi.insert_before(overall, ProgressBar::new(items));
+                if let Ok(style) =
+                    ProgressStyle::with_template("  {prefix:20!} [{bar:20}] {pos}/{len}")
+                {
+                    bar.set_style(style.progress_chars("=> "));
+                }
+                bar.set_prefix(job.to_string());
+                jobs.insert(job.to_string(), bar);
+            }
+        }
+    }
+
+    /// One item of `job` done, `bytes` long.
+    pub fn inc(&self, job: &str, bytes: u64) {
+        let Ok(mut g) = self.inner.lock() else { return };
+        g.done += 1;
+        g.bytes += bytes;
+        let (done, bytes, secs) = (g.done, g.bytes, g.start.elapsed().as_secs_f64().max(0.001));
+        match &mut g.mode {
+            JobsMode::Off => {}
+            JobsMode::Bars { overall, jobs, .. } => {
+                overall.set_position(done);
+                overall.set_message(format!(
+                    "{}, {}/s",
+                    human_size(bytes),
+                    human_size((bytes as f64 / secs) as u64)
+                ));
+                if let Some(b) = jobs.get(job) {
+                    b.inc(1);
+                }
+            }
+            JobsMode::Plain => {
+                if g.last_plain.elapsed() >= PLAIN_EVERY {
+                    g.last_plain = Instant::now();
+                    eprintln!(
+                        "{}: {}/{} messages, {}, {}/s",
+                        self.what,
+                        g.done,
+                        g.total,
+                        human_size(g.bytes),
+                        human_size((g.bytes as f64 / secs) as u64)
+                    );
+                }
+            }
+        }
+    }
+
+    /// `job` is over: its bar goes away.
+    pub fn finish_job(&self, job: &str) {
+        let Ok(mut g) = self.inner.lock() else { return };
+        if let JobsMode::Bars { multi, jobs, .. } = &mut g.mode {
+            if let Some(b) = jobs.remove(job) {
+                b.finish_and_clear();
+                multi.remove(&b);
+            }
+        }
+    }
+
+    /// Everything is over: the bars go away (the command prints its own summary).
+    pub fn finish(&self) {
+        let Ok(mut g) = self.inner.lock() else { return };
+        if let JobsMode::Bars { overall, jobs, .. } = &mut g.mode {
+            for (_, b) in jobs.drain() {
+                b.finish_and_clear();
+            }
+            overall.finish_and_clear();
+        }
+    }
+}

@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "subscribe",
     "unsubscribe",
     "append",
+    "backup",
+    "verify",
     "watch",
     "shell",
     "parse",
@@ -41,6 +43,19 @@ fn run(args: &[&str]) -> Run {
 fn every_command_has_help_with_an_example() {
     // The list above is the whole list: `imap4 --help` names nothing else.
     let top = run(&["--help"]).ok();
+    let section = top
+        .stdout
+        .split("Commands:")
+        .nth(1)
+        .and_then(|s| s.split("Options:").next())
+        .unwrap_or("");
+    let listed: Vec<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert_eq!(listed, COMMANDS, "the commands of `imap4 --help`");
     for c in COMMANDS {
         assert!(
             top.stdout.contains(&format!("  {c} ")) || top.stdout.contains(&format!("  {c}\n")),

@@ -67,6 +67,9 @@ pub struct Options {
     pub fsync_threads: usize,
     /// How changes since the last run are found.
     pub changes: Changes,
+    /// After a run that changed something, compare the backup with the server
+    /// ([`crate::verify`]) and put the result in [`Report::verified`].
+    pub verify: bool,
 }
 
 /// How a rerun learns what changed on the server.
@@ -89,6 +92,7 @@ impl Default for Options {
             batch: 500,
             fsync_threads: 4,
             changes: Changes::Auto,
+            verify: true,
         }
     }
 }
@@ -156,6 +160,8 @@ pub struct Report {
     pub interrupted: bool,
     /// Other things worth saying (a state file rebuilt from the files, ...).
     pub notes: Vec<String>,
+    /// The final check against the server ([`Options::verify`]), when it ran.
+    pub verified: Option<crate::verify::Verified>,
 }
 
 /// A message that could not be saved.
@@ -664,6 +670,9 @@ pub fn backup_mailbox<S: Stream>(
         .map(|(uid, reason)| Failed { uid, reason })
         .collect();
     report.local_messages = state.messages.len() as u64;
+    if opts.verify && !report.interrupted {
+        report.verified = Some(crate::verify::verify_mailbox(client, mailbox, dir)?);
+    }
     obs.done(&report);
     Ok(report)
 }

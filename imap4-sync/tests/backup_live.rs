@@ -161,6 +161,11 @@ fn assert_mirror(c: &mut Client, mb: &str, dir: &Path) {
 fn run(c: &mut Client, mb: &str, dir: &Path, opts: &Options) -> imap4_sync::backup::Report {
     let r = backup_mailbox(c, mb, dir, opts, &NoObserver).unwrap();
     assert!(r.failed.is_empty(), "{r:?}");
+    // The engine's own check ran (the default) unless nothing changed, and agrees.
+    match &r.verified {
+        Some(v) => assert!(v.is_ok(), "{v:?}"),
+        None => assert!(r.unchanged, "{r:?}"),
+    }
     r
 }
 

@@ -3,6 +3,7 @@
 //! result to `output`.
 
 pub mod append;
+pub mod backup;
 pub mod capabilities;
 pub mod completions;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod shell;
 pub mod show;
 pub mod status;
 pub mod subscribe;
+pub mod verify;
 pub mod watch;
 
 use imap4::proto::encode::{List, ListReturn};

@@ -1,0 +1,517 @@
+//! `imap4 backup` and `imap4 verify` against the private Dovecot: the commands and their
+//! output, reruns, a tree of mailboxes, bad arguments, a tampered backup; and the crash
+//! tests: the process killed with SIGKILL at 20 seeded random moments (the server changing
+//! in between), and the connection cut at 20 seeded byte offsets by a proxy. After each
+//! series, one more run, and the backup must hold exactly the server's messages, byte for
+//! byte, each once, with their flags and dates. Users: niaj (IMAP4_USER14), olivia (15).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use imap4::blocking::Client;
+use imap4::proto::date::InternalDate;
+use imap4::proto::encode::{FetchAttr, StoreMode};
+use imap4::proto::{Flag, Section, SequenceSet};
+
+/// A small deterministic generator (the tests must be reproducible).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn add(c: &mut Client, mb: &str, i: usize, size: usize, flags: &[Flag]) -> u32 {
+    let body = format!(
+        "From: sender{i}@example.com\r\nSubject: m{i} Grüße\r\nMessage-ID: <{i}.{mb}@t>\r\n\r\n{}\r\n",
+        "x".repeat(size)
+    );
+    let date = InternalDate::from_unix(1_400_000_000 + i as i64 * 3_600, -300).unwrap();
+    c.append(mb, body.into_bytes(), flags.iter().cloned(), Some(date))
+        .unwrap()
+        .unwrap()
+        .uid
+}
+
+/// UID → (bytes, sorted flags, INTERNALDATE).
+fn server(c: &mut Client, mb: &str) -> BTreeMap<u32, (Vec<u8>, Vec<String>, i64)> {
+    let st = c.examine(mb).unwrap();
+    let mut out = BTreeMap::new();
+    if st.exists == 0 {
+        return out;
+    }
+    let attrs = [
+        FetchAttr::Uid,
+        FetchAttr::Flags,
+        FetchAttr::InternalDate,
+        FetchAttr::body_peek(Section::default()),
+    ];
+    for f in c
+        .uid_fetch(&SequenceSet::parse(b"1:*").unwrap(), attrs)
+        .unwrap()
+    {
+        let f = f.unwrap();
+        let mut fl: Vec<String> = f
+            .flags()
+            .unwrap()
+            .iter()
+            .filter(|f| **f != Flag::Recent)
+            .map(|f| f.to_string())
+            .collect();
+        fl.sort();
+        let d = f.internal_date().unwrap().to_unix();
+        out.insert(f.uid().unwrap(), (f.body().unwrap().to_vec(), fl, d));
+    }
+    out
+}
+
+/// The Maildir `dir` holds exactly `mb`'s messages, each once, bytes, flags, dates.
+fn assert_mirror(c: &mut Client, mb: &str, dir: &Path) {
+    let srv = server(c, mb);
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(".imap4-state.json")).unwrap()).unwrap();
+    let msgs = state["messages"].as_object().unwrap();
+    let got: Vec<u32> = msgs.keys().map(|k| k.parse().unwrap()).collect();
+    let mut want: Vec<u32> = srv.keys().copied().collect();
+    want.sort_unstable();
+    let mut got_sorted = got.clone();
+    got_sorted.sort_unstable();
+    assert_eq!(got_sorted, want, "UIDs in the state");
+    let mut files = 0;
+    for d in ["cur", "new"] {
+        files += std::fs::read_dir(dir.join(d)).unwrap().count();
+    }
+    assert_eq!(files, srv.len(), "one file per message, no more");
+    assert_eq!(
+        std::fs::read_dir(dir.join("tmp")).unwrap().count(),
+        0,
+        "tmp/ is clean"
+    );
+    for (uid, (bytes, flags, date)) in &srv {
+        let e = &msgs[&uid.to_string()];
+        let path = dir.join(e["file"].as_str().unwrap());
+        assert_eq!(&std::fs::read(&path).unwrap(), bytes, "bytes of UID {uid}");
+        let fl: Vec<String> = e["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(&fl, flags, "flags of UID {uid}");
+        let mtime = std::fs::metadata(&path)
+            .unwrap()
+            .modified()
+            .unwrap()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        assert_eq!(mtime, *date, "date of UID {uid}");
+    }
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn backup_and_verify() {
+    let u = User::n(14);
+    let mut c = u.client();
+    let mb = "cb-one";
+    fresh(&mut c, mb);
+    let mut uids = Vec::new();
+    for i in 0..8 {
+        let fl = if i % 2 == 0 {
+            vec![Flag::Seen]
+        } else {
+            vec![Flag::parse(b"$Label1")]
+        };
+        uids.push(add(&mut c, mb, i, 100 * i, &fl));
+    }
+    let dir = temp_dir("backup-one");
+    let d = dir.join("inbox");
+    let ds = d.to_str().unwrap();
+
+    let r = u.run(&["--json", "backup", mb, "--to", ds]).ok();
+    let j = &r.json()[0];
+    assert_keys(
+        j,
+        &[
+            "mailbox",
+            "status",
+            "path",
+            "fetched",
+            "bytes",
+            "flags_updated",
+            "removed",
+            "kept",
+            "recovered",
+            "duplicates_removed",
+            "failed",
+            "uid_validity_change",
+            "unchanged",
+            "server_messages",
+            "local_messages",
+            "interrupted",
+            "notes",
+            "verified",
+            "error",
+        ],
+    );
+    assert_eq!(
+        (j["status"].as_str(), j["fetched"].as_u64()),
+        (Some("ok"), Some(8))
+    );
+    assert_eq!(j["verified"]["missing"], serde_json::json!([]));
+    assert_mirror(&mut c, mb, &d);
+
+    // The table, and a rerun with nothing to do.
+    let r = u.run(&["backup", mb, "--to", ds]).ok();
+    assert!(r.stdout.contains("unchanged"), "{}", r.stdout);
+    assert!(r.stderr.contains("0 new message(s)"), "{}", r.stderr);
+
+    // Changes on the server, then --no-delete.
+    c.select(mb).unwrap();
+    c.uid_store(uids[1], StoreMode::Add, [Flag::Flagged])
+        .unwrap();
+    c.uid_store(uids[2], StoreMode::Add, [Flag::Deleted])
+        .unwrap();
+    c.uid_expunge(uids[2]).unwrap();
+    add(&mut c, mb, 50, 10, &[]);
+    let r = u
+        .run(&["--json", "backup", mb, "--to", ds, "--no-delete"])
+        .ok();
+    let j = &r.json()[0];
+    assert_eq!(
+        (
+            j["fetched"].as_u64(),
+            j["flags_updated"].as_u64(),
+            j["kept"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1)),
+        "{j}"
+    );
+
+    // verify: good, then a file removed and another truncated.
+    let r = u.run(&["verify", mb, "--from", ds]).ok();
+    assert!(r.stdout.contains(" ok"), "{}", r.stdout);
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join(".imap4-state.json")).unwrap()).unwrap();
+    let f1 = state["messages"][uids[0].to_string()]["file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let f3 = state["messages"][uids[3].to_string()]["file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::remove_file(d.join(&f1)).unwrap();
+    std::fs::write(d.join(&f3), b"short").unwrap();
+    let r = u.run(&["--json", "verify", mb, "--from", ds]).code(1);
+    let j = &r.json()[0];
+    assert_eq!(j["ok"], false);
+    assert_eq!(j["missing"], serde_json::json!([uids[0]]));
+    assert_eq!(j["size_mismatch"], serde_json::json!([uids[3]]));
+    // A rerun repairs the missing file (the truncated one is the user's doing: reported).
+    let r = u
+        .run(&["--json", "backup", mb, "--to", ds, "--no-delete"])
+        .code(1);
+    let j = &r.json()[0];
+    assert_eq!(j["fetched"], 1, "{j}");
+    assert_eq!(j["status"], "incomplete", "{j}");
+
+    // Bad arguments: exit 2 before connecting, with a sentence.
+    let r = u.run(&["backup", "--to", ds]).code(2);
+    assert!(r.stderr.contains("--all"), "{}", r.stderr);
+    let r = u.run(&["backup", mb, "cb-other", "--to", ds]).code(2);
+    assert!(r.stderr.contains("single mailbox"), "{}", r.stderr);
+    let r = u.run(&["backup", "other", "--to", ds]).code(2);
+    assert!(r.stderr.contains("not of \"other\""), "{}", r.stderr);
+    let r = u.run(&["backup", "no\r\nsuch", "--to", ds]).code(2);
+    assert!(r.stderr.contains("control character"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn backup_a_tree() {
+    let u = User::n(14);
+    let mut c = u.client();
+    let top = "cb-tree";
+    fresh(&mut c, top);
+    let names = [top, "cb-tree/Übersicht", "cb-tree/2024"];
+    for n in &names[1..] {
+        c.create(n).unwrap();
+    }
+    for (i, n) in names.iter().enumerate() {
+        for j in 0..(i + 2) {
+            add(&mut c, n, j, 50, &[]);
+        }
+    }
+    let dir = temp_dir("backup-tree");
+    let ds = dir.to_str().unwrap();
+    let r = u
+        .run(&[
+            "--json",
+            "backup",
+            names[0],
+            names[1],
+            names[2],
+            "cb-missing",
+            "--to",
+            ds,
+            "-j",
+            "2",
+        ])
+        .code(1);
+    let rows = r.json();
+    assert_eq!(rows.len(), 4);
+    let by: BTreeMap<String, &serde_json::Value> = rows
+        .iter()
+        .map(|r| (r["mailbox"].as_str().unwrap().to_string(), r))
+        .collect();
+    assert_eq!(by["cb-missing"]["status"], "failed");
+    assert!(by["cb-missing"]["error"]
+        .as_str()
+        .unwrap()
+        .contains("no such mailbox"));
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(".imap4-backup.json")).unwrap()).unwrap();
+    for n in names {
+        assert_eq!(by[n]["status"], "ok", "{}", by[n]);
+        let p = dir.join(index["mailboxes"][n].as_str().unwrap());
+        assert_mirror(&mut c, n, &p);
+    }
+    assert_eq!(index["mailboxes"]["cb-tree/Übersicht"], "cb-tree/Übersicht");
+    let r = u.run(&["verify", "--all", "--from", ds]).ok();
+    assert_eq!(r.stdout.matches(" ok").count(), 3, "{}", r.stdout);
+    // A tree is not the backup of one mailbox.
+    let r = u.run(&["backup", top, "--to", ds]).code(2);
+    assert!(r.stderr.contains("several mailboxes"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_tree(&mut c, top);
+}
+
+/// The messages for the crash tests: mostly small, a few big (streamed, several chunks).
+fn seed(c: &mut Client, mb: &str, rng: &mut Lcg, from: usize, n: usize) {
+    for i in from..from + n {
+        let size = if rng.below(10) == 0 {
+            200_000 + rng.below(300_000) as usize
+        } else {
+            rng.below(4000) as usize
+        };
+        let flags = match rng.below(4) {
+            0 => vec![Flag::Seen],
+            1 => vec![Flag::Flagged, Flag::parse(b"$Junk")],
+            _ => vec![],
+        };
+        add(c, mb, i, size, &flags);
+    }
+}
+
+/// Some of everything between two runs: `n` new messages, flag changes, expunges.
+/// Returns the bytes of the new messages.
+fn churn(c: &mut Client, mb: &str, rng: &mut Lcg, next: &mut usize, n: usize) -> u64 {
+    let before: u64 = server(c, mb).values().map(|v| v.0.len() as u64).sum();
+    seed(c, mb, rng, *next, n);
+    *next += n;
+    let all = uids(c, mb);
+    c.select(mb).unwrap();
+    for _ in 0..5 {
+        let u = all[rng.below(all.len() as u64) as usize];
+        let f = if rng.below(2) == 0 {
+            Flag::Seen
+        } else {
+            Flag::parse(b"Later")
+        };
+        let mode = if rng.below(2) == 0 {
+            StoreMode::Add
+        } else {
+            StoreMode::Remove
+        };
+        c.uid_store(u, mode, [f]).unwrap();
+    }
+    for _ in 0..2 {
+        let u = all[rng.below(all.len() as u64) as usize];
+        c.uid_store(u, StoreMode::Add, [Flag::Deleted]).unwrap();
+        c.uid_expunge(u).unwrap();
+    }
+    let after: u64 = server(c, mb).values().map(|v| v.0.len() as u64).sum();
+    after.saturating_sub(before)
+}
+
+fn files_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn backup_killed_at_random_points() {
+    let u = User::n(15);
+    let mut c = u.client();
+    let mb = "cb-kill";
+    fresh(&mut c, mb);
+    let mut rng = Lcg(0x5eed_0001);
+    seed(&mut c, mb, &mut rng, 0, 100);
+    let mut next = 100;
+    let dir = temp_dir("backup-kill");
+    let md = dir.join("m");
+    let ds = md.to_str().unwrap();
+
+    // Each round: the server changes (30 new messages among them), a backup starts, and
+    // is killed with SIGKILL once a seeded number of them (0 to 30) is in cur/ — from
+    // before the connection to after the last file, through fsyncs, renames and state
+    // writes — or when the process ended by itself.
+    let mut killed = 0;
+    for round in 0..20 {
+        if round > 0 {
+            churn(&mut c, mb, &mut rng, &mut next, 30);
+        }
+        let have = files_in(&md.join("cur"));
+        let target = have + rng.below(31) as usize;
+        let mut child = u
+            .cmd()
+            .args(["--quiet", "backup", mb, "--to", ds])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let end = Instant::now() + Duration::from_secs(60);
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if files_in(&md.join("cur")) >= target || Instant::now() > end {
+                child.kill().unwrap(); // SIGKILL: no cleanup of any kind
+                killed += 1;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        child.wait().unwrap();
+    }
+    eprintln!("{killed} of 20 runs killed before they ended");
+    assert!(
+        killed >= 15,
+        "only {killed} of 20 runs were killed before they ended"
+    );
+    let r = u.run(&["--json", "backup", mb, "--to", ds]).ok();
+    assert_eq!(r.json()[0]["status"], "ok");
+    assert_mirror(&mut c, mb, &md);
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_tree(&mut c, mb);
+}
+
+/// A TCP proxy to Dovecot that cuts each connection after `cut` bytes from the server.
+fn cutting_proxy(
+    server_port: u16,
+    cut: Arc<std::sync::atomic::AtomicU64>,
+    stop: Arc<AtomicBool>,
+) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    l.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            let (client, _) = match l.accept() {
+                Ok(x) => x,
+                Err(_) => {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                }
+            };
+            client.set_nonblocking(false).unwrap();
+            let server = TcpStream::connect(("127.0.0.1", server_port)).unwrap();
+            let limit = cut.load(Ordering::Relaxed);
+            let (mut c_r, mut s_w) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let mut b = [0u8; 8192];
+                while let Ok(n) = c_r.read(&mut b) {
+                    if n == 0 || s_w.write_all(&b[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = s_w.shutdown(std::net::Shutdown::Both);
+            });
+            let (mut s_r, mut c_w) = (server, client);
+            std::thread::spawn(move || {
+                let mut sent = 0u64;
+                let mut b = [0u8; 8192];
+                while let Ok(n) = s_r.read(&mut b) {
+                    if n == 0 {
+                        break;
+                    }
+                    let room = (limit - sent).min(n as u64) as usize;
+                    if c_w.write_all(&b[..room]).is_err() {
+                        break;
+                    }
+                    sent += room as u64;
+                    if sent >= limit {
+                        break;
+                    }
+                }
+                let _ = c_w.shutdown(std::net::Shutdown::Both);
+                let _ = s_r.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    port
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn backup_through_a_cutting_proxy() {
+    let u = User::n(15);
+    let mut c = u.client();
+    let mb = "cb-cut";
+    fresh(&mut c, mb);
+    let mut rng = Lcg(0x5eed_0002);
+    seed(&mut c, mb, &mut rng, 0, 120);
+    let total: u64 = server(&mut c, mb).values().map(|v| v.0.len() as u64).sum();
+    let cut = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let port = cutting_proxy(u.port, cut.clone(), stop.clone());
+    let mut via = u.clone();
+    via.port = port;
+    let dir = temp_dir("backup-cut");
+    let ds = dir.join("m");
+    let ds = ds.to_str().unwrap();
+    let mut failures = 0;
+    let mut next = 120;
+    let mut fresh_bytes = total;
+    for round in 0..20 {
+        if round > 0 {
+            fresh_bytes = churn(&mut c, mb, &mut rng, &mut next, 20);
+        }
+        // Anywhere from the greeting to the end of what this run has to download.
+        cut.store(rng.below(fresh_bytes + 3000), Ordering::Relaxed);
+        let r = via.run(&["--quiet", "--timeout", "10", "backup", mb, "--to", ds]);
+        assert!(matches!(r.code, 0 | 1), "exit {}: {}", r.code, r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        if r.code == 1 {
+            failures += 1;
+        }
+    }
+    eprintln!("{failures} of 20 runs cut short");
+    assert!(failures >= 10, "only {failures} of 20 cut runs failed");
+    stop.store(true, Ordering::Relaxed);
+    let r = u.run(&["--json", "backup", mb, "--to", ds]).ok();
+    assert_eq!(r.json()[0]["status"], "ok");
+    assert_mirror(&mut c, mb, Path::new(ds));
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_tree(&mut c, mb);
+}
