@@ -97,20 +97,21 @@ impl Default for Options {
     }
 }
 
-/// What a caller hears while a backup runs (a progress bar, a log). Every method has a
-/// default that does nothing; it is shared by the worker threads of [`backup_tree`].
+/// What a caller hears while a backup or a restore runs (a progress bar, a log). Every
+/// method has a default that does nothing; it is shared by the worker threads of
+/// [`backup_tree`].
 pub trait Observer: Sync {
-    /// `mailbox` is about to download `messages` messages.
+    /// `mailbox` is about to transfer `messages` messages.
     fn start(&self, mailbox: &str, messages: u64) {
         let _ = (mailbox, messages);
     }
-    /// One message of `bytes` bytes was saved.
+    /// One message of `bytes` bytes was saved (or uploaded).
     fn saved(&self, mailbox: &str, bytes: u64) {
         let _ = (mailbox, bytes);
     }
     /// `mailbox` is done.
-    fn done(&self, report: &Report) {
-        let _ = report;
+    fn done(&self, mailbox: &str) {
+        let _ = mailbox;
     }
     /// Polled between messages: `true` stops the run as soon as the messages in flight
     /// are safely saved (Ctrl-C).
@@ -300,7 +301,7 @@ fn header_end(b: &[u8]) -> Option<usize> {
 
 /// A digest of a header section, line ends normalized (matches a message without a
 /// Message-ID across UIDVALIDITY changes).
-fn header_digest(header: &[u8]) -> String {
+pub(crate) fn header_digest(header: &[u8]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in header {
         if b == b'\r' {
@@ -508,7 +509,7 @@ pub fn backup_mailbox<S: Stream>(
         if report.recovered > 0 || report.duplicates_removed > 0 {
             state.save(dir)?;
         }
-        obs.done(&report);
+        obs.done(mailbox);
         return Ok(report);
     }
 
@@ -673,7 +674,7 @@ pub fn backup_mailbox<S: Stream>(
     if opts.verify && !report.interrupted {
         report.verified = Some(crate::verify::verify_mailbox(client, mailbox, dir)?);
     }
-    obs.done(&report);
+    obs.done(mailbox);
     Ok(report)
 }
 
@@ -1178,6 +1179,9 @@ pub struct TreeIndex {
     pub version: u32,
     /// Server name → directory relative to the tree.
     pub mailboxes: BTreeMap<String, String>,
+    /// The server's hierarchy delimiter (to rebuild the names on another server).
+    #[serde(default)]
+    pub delimiter: Option<char>,
 }
 
 /// The index file's name in a tree backup's directory.
@@ -1276,40 +1280,71 @@ where
     }
     let mut index = TreeIndex::load(dir)?;
     index.version = 1;
+    if let Some(d) = names.iter().find_map(|(_, d)| *d) {
+        index.delimiter = Some(d);
+    }
     let paths = names::unique_paths(&names, &index.mailboxes);
     index.mailboxes = paths.clone();
     index.save(dir)?;
 
-    let queue: Mutex<VecDeque<String>> = Mutex::new(names.iter().map(|(n, _)| n.clone()).collect());
-    let results: Mutex<Vec<TreeItem>> = Mutex::new(
-        missing
-            .into_iter()
-            .map(|m| TreeItem {
-                result: Err(Error::Server {
-                    mailbox: m.clone(),
-                    reason: "no such mailbox on the server".into(),
-                }),
-                mailbox: m,
-            })
-            .collect(),
+    let mut out: Vec<TreeItem> = missing
+        .into_iter()
+        .map(|m| TreeItem {
+            result: Err(Error::Server {
+                mailbox: m.clone(),
+                reason: "no such mailbox on the server".into(),
+            }),
+            mailbox: m,
+        })
+        .collect();
+    let todo: Vec<String> = names.into_iter().map(|(n, _)| n).collect();
+    let done = in_parallel(connect, Some(first), todo, jobs, obs, |c, name| {
+        backup_mailbox(c, name, &dir.join(&paths[name]), opts, obs)
+    });
+    out.extend(
+        done.into_iter()
+            .map(|(mailbox, result)| TreeItem { mailbox, result }),
     );
-    let jobs = jobs.clamp(1, names.len().max(1));
-    let first = Mutex::new(Some(first));
+    out.sort_by(|a, b| a.mailbox.cmp(&b.mailbox));
+    Ok(out)
+}
+
+/// Runs `work` on each item, `jobs` at a time, each worker with a connection of its own
+/// (the first may be given). A connection that broke is replaced, and its item tried once
+/// more. Stops taking new items when the observer is cancelled.
+pub(crate) fn in_parallel<S, C, T, R, F>(
+    connect: &C,
+    first: Option<Client<S>>,
+    items: Vec<T>,
+    jobs: usize,
+    obs: &dyn Observer,
+    work: F,
+) -> Vec<(T, Result<R, Error>)>
+where
+    S: Stream + Send,
+    C: Fn() -> Result<Client<S>, ConnectError> + Sync,
+    T: Send,
+    R: Send,
+    F: Fn(&mut Client<S>, &T) -> Result<R, Error> + Sync,
+{
+    let jobs = jobs.clamp(1, items.len().max(1));
+    let queue: Mutex<VecDeque<T>> = Mutex::new(items.into_iter().collect());
+    let results: Mutex<Vec<(T, Result<R, Error>)>> = Mutex::new(Vec::new());
+    let first = Mutex::new(first);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
                 let mut conn: Option<Client<S>> = first.lock().ok().and_then(|mut f| f.take());
                 loop {
                     if obs.cancelled() {
-                        return;
+                        break;
                     }
-                    let Some(name) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+                    let Some(item) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
                         break;
                     };
-                    let path = dir.join(&paths[&name]);
                     let mut result = None;
                     for attempt in 0..2 {
-                        let c = match conn.take() {
+                        let mut c = match conn.take() {
                             Some(c) if !c.is_broken() => c,
                             _ => match connect() {
                                 Ok(c) => c,
@@ -1319,8 +1354,7 @@ where
                                 }
                             },
                         };
-                        let mut c = c;
-                        let r = backup_mailbox(&mut c, &name, &path, opts, obs);
+                        let r = work(&mut c, &item);
                         let broken = c.is_broken();
                         if !broken {
                             conn = Some(c);
@@ -1332,22 +1366,16 @@ where
                         }
                     }
                     if let (Some(r), Ok(mut out)) = (result, results.lock()) {
-                        out.push(TreeItem {
-                            mailbox: name,
-                            result: r,
-                        });
+                        out.push((item, r));
                     }
                 }
-                if let Some(c) = conn {
-                    let mut c = c;
+                if let Some(mut c) = conn {
                     let _ = c.logout();
                 }
             });
         }
     });
-    let mut out = results.into_inner().unwrap_or_default();
-    out.sort_by(|a, b| a.mailbox.cmp(&b.mailbox));
-    Ok(out)
+    results.into_inner().unwrap_or_default()
 }
 
 #[cfg(test)]

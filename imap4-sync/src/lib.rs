@@ -24,6 +24,7 @@
 pub mod backup;
 pub mod maildir;
 pub mod names;
+pub mod restore;
 pub mod source;
 pub mod state;
 pub mod verify;

@@ -74,8 +74,8 @@ impl Observer for Watcher<'_> {
     fn saved(&self, mailbox: &str, bytes: u64) {
         self.jobs.inc(mailbox, bytes);
     }
-    fn done(&self, report: &Report) {
-        self.jobs.finish_job(&report.mailbox);
+    fn done(&self, mailbox: &str) {
+        self.jobs.finish_job(mailbox);
     }
     fn cancelled(&self) -> bool {
         crate::interrupt::interrupted()

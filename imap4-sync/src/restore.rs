@@ -1,0 +1,653 @@
+//! Restoring mail into a mailbox: a backup made by [`crate::backup`], or any Maildir, mbox
+//! or `.eml` tree ([`crate::source`]), uploaded with its flags, keywords and dates,
+//! skipping what the mailbox already holds, resumable after a crash.
+//!
+//! # What a run does
+//! 1. Creates the mailbox if it is missing, and reads what it holds: each message's size
+//!    and Message-ID (a header digest for those without one).
+//! 2. Reads the source. For a backup, the flags come from its state (all keywords, also
+//!    those the file names have no letter for). A message is skipped when the restore map
+//!    (`.imap4-restore.json` in the source directory) says it was uploaded to this mailbox
+//!    (same UIDVALIDITY), or when the mailbox already holds a message with the same
+//!    Message-ID and size; so a rerun, or a run after a crash, uploads each message once.
+//! 3. Uploads in batches: one MULTIAPPEND per batch where the server has it, else
+//!    pipelined APPENDs (LITERAL+ saves the round trips); a batch the server refuses is
+//!    retried one message at a time, so one bad message costs only itself. A keyword the
+//!    server refuses is dropped for that message (and reported). APPENDLIMIT is respected.
+//!
+//! ```no_run
+//! use imap4_sync::backup::NoObserver;
+//! use imap4_sync::restore::{restore_mailbox, RestoreOptions};
+//!
+//! let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143))?;
+//! client.login("alice", "alicepw")?;
+//! let r = restore_mailbox(&mut client, "backup/INBOX".as_ref(), "Restored", "alice@127.0.0.1",
+//!                         &RestoreOptions::default(), &NoObserver)?;
+//! println!("{} uploaded, {} already there", r.appended, r.skipped);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use imap4::blocking::{Client, Stream};
+use imap4::proto::encode::{normalize_line_endings, AppendMessage, FetchAttr, StatusAttr};
+use imap4::proto::{Flag, Section, SequenceSet};
+use serde::{Deserialize, Serialize};
+
+use crate::backup::{Error, Observer};
+use crate::maildir::{self, FileName};
+use crate::source::{LocalMessage, Source};
+use crate::state::MailboxState;
+
+/// The restore map's file name, in the source directory.
+pub const RESTORE_FILE: &str = ".imap4-restore.json";
+
+/// How a restore behaves.
+#[derive(Debug, Clone)]
+pub struct RestoreOptions {
+    /// Messages per upload batch ...
+    pub batch_messages: usize,
+    /// ... and bytes per batch, whichever comes first.
+    pub batch_bytes: usize,
+    /// Read the source and count, upload nothing.
+    pub dry_run: bool,
+}
+
+impl Default for RestoreOptions {
+    fn default() -> RestoreOptions {
+        RestoreOptions {
+            batch_messages: 100,
+            batch_bytes: 8 << 20,
+            dry_run: false,
+        }
+    }
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RestoreReport {
+    /// The mailbox restored into.
+    pub mailbox: String,
+    /// The source.
+    pub source: PathBuf,
+    /// Messages uploaded (with `dry_run`: that would be).
+    pub appended: u64,
+    /// Bytes uploaded.
+    pub bytes: u64,
+    /// Messages skipped because the mailbox already holds them.
+    pub skipped: u64,
+    /// Messages not uploaded, with the reason (the next run tries again).
+    pub failed: Vec<RestoreFailed>,
+    /// Keywords the server refused, dropped from the messages that had them.
+    pub keywords_dropped: Vec<String>,
+    /// The mailbox was created by this run.
+    pub created: bool,
+    /// The run stopped early.
+    pub interrupted: bool,
+}
+
+/// A message that could not be uploaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestoreFailed {
+    /// Where it came from (a file, or `file: message N` of an mbox).
+    pub source: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The restore map: which source messages are in which mailbox already.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct RestoreMap {
+    version: u32,
+    /// `DESTINATION/MAILBOX` → its UIDVALIDITY and the source keys uploaded (→ UID).
+    targets: BTreeMap<String, Target>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Target {
+    uid_validity: Option<u32>,
+    done: BTreeMap<String, u32>,
+}
+
+/// A message's identity for "already there": Message-ID (or header digest) and size.
+type Key = (String, u64);
+
+fn key_of(bytes: &[u8]) -> Key {
+    let end = memchr::memmem::find(bytes, b"\r\n\r\n").map_or(bytes.len(), |p| p + 4);
+    let header = &bytes[..end];
+    let id = imap4::mime::Headers::parse(header)
+        .get("Message-ID")
+        .map(|v| String::from_utf8_lossy(v).trim().to_string())
+        .filter(|s| !s.is_empty());
+    (
+        id.unwrap_or_else(|| crate::backup::header_digest(header)),
+        bytes.len() as u64,
+    )
+}
+
+/// A source message's stable name for the restore map: a backup file's base name (its
+/// flags may change), else where it came from.
+fn source_key(m: &LocalMessage) -> String {
+    let o = m.origin.as_str();
+    let file = o.rsplit('/').next().unwrap_or(o);
+    if FileName::parse(file).is_some() {
+        return file.split(':').next().unwrap_or(file).to_string();
+    }
+    o.to_string()
+}
+
+/// Restores the Maildir, mbox or `.eml` tree at `source` into `mailbox` (created if
+/// missing). `destination` names the account and server (`user@host:port`): the restore
+/// map remembers uploads per destination and mailbox.
+pub fn restore_mailbox<S: Stream>(
+    client: &mut Client<S>,
+    source: &Path,
+    mailbox: &str,
+    destination: &str,
+    opts: &RestoreOptions,
+    obs: &dyn Observer,
+) -> Result<RestoreReport, Error> {
+    let src = Source::open(source).map_err(|e| Error::Io {
+        path: source.to_path_buf(),
+        source: io::Error::other(e.to_string()),
+    })?;
+    let count = src.count_hint().unwrap_or(0) as u64;
+    let mut report = RestoreReport {
+        mailbox: mailbox.to_string(),
+        source: source.to_path_buf(),
+        ..RestoreReport::default()
+    };
+    // A backup's own record of each message's flags (all keywords).
+    let backup = if source.is_dir() {
+        MailboxState::load(source).ok().flatten()
+    } else {
+        None
+    };
+    let map_dir = if source.is_dir() {
+        source.to_path_buf()
+    } else {
+        source.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let map_path = map_dir.join(RESTORE_FILE);
+    let mut map: RestoreMap = std::fs::read(&map_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    map.version = 1;
+    let target_key = format!("{destination}/{mailbox}");
+
+    // 1. The mailbox, and what it holds.
+    let exists = mailbox_exists(client, mailbox)?;
+    if !exists && !opts.dry_run {
+        match client.create(mailbox) {
+            Ok(()) => report.created = true,
+            // Made meanwhile (another job created a child, and the server its parents).
+            Err(e @ imap4::Error::No { .. }) => {
+                if !mailbox_exists(client, mailbox)? {
+                    return Err(e.into());
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut there: HashMap<Key, Vec<u32>> = HashMap::new();
+    let mut uid_validity = None;
+    if exists {
+        let st = client.examine(mailbox)?;
+        uid_validity = st.uid_validity;
+        if st.exists > 0 {
+            there = holdings(client)?;
+        }
+    }
+    let target = map.targets.entry(target_key.clone()).or_default();
+    if target.uid_validity != uid_validity || uid_validity.is_none() {
+        target.done.clear();
+    }
+    let limit = append_limit(client, mailbox)?;
+
+    // 2-3. Read, skip what is there, upload in batches.
+    obs.start(mailbox, count);
+    let mut batch: Vec<Pending> = Vec::new();
+    let mut batch_bytes = 0usize;
+    // The map counts only for messages still there (some may have been deleted since).
+    let present: std::collections::HashSet<u32> = there.values().flatten().copied().collect();
+    let mut done: BTreeMap<String, u32> = map
+        .targets
+        .get(&target_key)
+        .map(|t| t.done.clone())
+        .unwrap_or_default();
+    done.retain(|_, uid| present.contains(uid));
+    // What the map accounts for is not available for a second match by Message-ID.
+    let mapped: std::collections::HashSet<u32> = done.values().copied().collect();
+    for uids in there.values_mut() {
+        uids.retain(|u| !mapped.contains(u));
+    }
+    for item in src {
+        if obs.cancelled() {
+            report.interrupted = true;
+            break;
+        }
+        let m = match item {
+            Ok(m) => m,
+            Err(e) => {
+                report.failed.push(RestoreFailed {
+                    source: e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let skey = source_key(&m);
+        if done.contains_key(&skey) {
+            report.skipped += 1;
+            obs.saved(mailbox, 0);
+            continue;
+        }
+        let data = normalize_line_endings(&m.bytes);
+        let key = key_of(&data);
+        if let Some(uids) = there.get_mut(&key) {
+            if let Some(uid) = uids.pop() {
+                done.insert(skey, uid);
+                report.skipped += 1;
+                obs.saved(mailbox, 0);
+                continue;
+            }
+        }
+        if let Some(max) = limit {
+            if data.len() as u64 > max {
+                report.failed.push(RestoreFailed {
+                    source: m.origin.clone(),
+                    reason: format!(
+                        "{} bytes is over the server's APPENDLIMIT of {max}",
+                        data.len()
+                    ),
+                });
+                continue;
+            }
+        }
+        let mut flags = m.flags.clone();
+        if let (Some(b), Some(name)) = (
+            &backup,
+            FileName::parse(m.origin.rsplit('/').next().unwrap_or("")),
+        ) {
+            if let Some(e) = b.messages.get(&name.uid) {
+                if b.uid_validity == Some(name.uid_validity) {
+                    flags = e.flags.iter().map(|f| Flag::parse(f.as_bytes())).collect();
+                }
+            }
+        }
+        flags.retain(|f| !matches!(f, Flag::Recent | Flag::MayCreate));
+        batch_bytes += data.len();
+        batch.push(Pending {
+            skey,
+            origin: m.origin,
+            data,
+            flags,
+            date: m.date,
+        });
+        if batch.len() >= opts.batch_messages || batch_bytes >= opts.batch_bytes {
+            send(
+                client,
+                mailbox,
+                std::mem::take(&mut batch),
+                opts,
+                obs,
+                &mut report,
+                &mut done,
+            )?;
+            batch_bytes = 0;
+            if !opts.dry_run {
+                save_map(&map_path, &mut map, &target_key, client, mailbox, &done);
+            }
+        }
+    }
+    if !batch.is_empty() && !report.interrupted {
+        send(client, mailbox, batch, opts, obs, &mut report, &mut done)?;
+    }
+    if !opts.dry_run {
+        save_map(&map_path, &mut map, &target_key, client, mailbox, &done);
+    }
+    obs.done(mailbox);
+    Ok(report)
+}
+
+struct Pending {
+    skey: String,
+    origin: String,
+    data: imap4::proto::Bytes,
+    flags: Vec<Flag>,
+    date: Option<imap4::proto::date::InternalDate>,
+}
+
+impl Pending {
+    fn message(&self, keywords: bool) -> AppendMessage {
+        let flags: Vec<Flag> = self
+            .flags
+            .iter()
+            .filter(|f| keywords || !matches!(f, Flag::Keyword(_)))
+            .cloned()
+            .collect();
+        let mut m = AppendMessage::new(self.data.clone()).flags(flags);
+        if let Some(d) = self.date {
+            m = m.date(d);
+        }
+        m
+    }
+}
+
+/// Uploads one batch; a refused batch is retried message by message, and a refused
+/// message with keywords once more without them.
+fn send<S: Stream>(
+    client: &mut Client<S>,
+    mailbox: &str,
+    batch: Vec<Pending>,
+    opts: &RestoreOptions,
+    obs: &dyn Observer,
+    report: &mut RestoreReport,
+    done: &mut BTreeMap<String, u32>,
+) -> Result<(), Error> {
+    if opts.dry_run {
+        for p in &batch {
+            report.appended += 1;
+            report.bytes += p.data.len() as u64;
+            obs.saved(mailbox, p.data.len() as u64);
+        }
+        return Ok(());
+    }
+    let results = match client.append_many(mailbox, batch.iter().map(|p| p.message(true))) {
+        Ok(r) if r.iter().all(|r| r.is_ok()) || batch.len() == 1 => r,
+        Ok(_) | Err(imap4::Error::No { .. }) | Err(imap4::Error::Bad { .. }) if batch.len() > 1 => {
+            let mut each = Vec::with_capacity(batch.len());
+            for p in &batch {
+                match client.append_many(mailbox, [p.message(true)]) {
+                    Ok(mut v) if v.len() == 1 => each.push(v.remove(0)),
+                    Ok(_) => each.push(Ok(None)),
+                    Err(e @ imap4::Error::Abort(_)) => return Err(e.into()),
+                    Err(e) => each.push(Err(e)),
+                }
+            }
+            each
+        }
+        Ok(r) => r,
+        Err(e) => return Err(e.into()),
+    };
+    for (p, r) in batch.iter().zip(results) {
+        let r = match r {
+            Err(imap4::Error::No { .. })
+                if p.flags.iter().any(|f| matches!(f, Flag::Keyword(_))) =>
+            {
+                // The server may refuse keywords: the message matters more.
+                let again = client.append_many(mailbox, [p.message(false)]);
+                match again {
+                    Ok(mut v) if v.len() == 1 && v[0].is_ok() => {
+                        for f in &p.flags {
+                            if let Flag::Keyword(k) = f {
+                                let k = String::from_utf8_lossy(k).into_owned();
+                                if !report.keywords_dropped.contains(&k) {
+                                    report.keywords_dropped.push(k);
+                                }
+                            }
+                        }
+                        v.remove(0)
+                    }
+                    Ok(mut v) if v.len() == 1 => v.remove(0),
+                    Ok(_) => Ok(None),
+                    Err(e @ imap4::Error::Abort(_)) => return Err(e.into()),
+                    Err(e) => Err(e),
+                }
+            }
+            r => r,
+        };
+        match r {
+            Ok(uid) => {
+                report.appended += 1;
+                report.bytes += p.data.len() as u64;
+                // Without UIDPLUS there is no UID; the Message-ID check covers reruns.
+                done.insert(p.skey.clone(), uid.map_or(0, |u| u.uid));
+                obs.saved(mailbox, p.data.len() as u64);
+            }
+            Err(e) => report.failed.push(RestoreFailed {
+                source: p.origin.clone(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// Records the uploads so far (write, fsync, rename); a map that cannot be written (a
+/// read-only source) is not an error: the Message-ID check still prevents duplicates.
+fn save_map<S: Stream>(
+    path: &Path,
+    map: &mut RestoreMap,
+    key: &str,
+    client: &mut Client<S>,
+    mailbox: &str,
+    done: &BTreeMap<String, u32>,
+) {
+    let uv = client
+        .mailbox()
+        .filter(|m| m.name == mailbox)
+        .and_then(|m| m.uid_validity)
+        .or_else(|| {
+            client
+                .status(mailbox, [StatusAttr::UidValidity])
+                .ok()
+                .and_then(|s| s.uid_validity)
+        });
+    let t = map.targets.entry(key.to_string()).or_default();
+    t.uid_validity = uv;
+    t.done = done.clone();
+    if let Ok(bytes) = serde_json::to_vec(map) {
+        let _ = maildir::write_atomic(path, &bytes);
+    }
+}
+
+fn mailbox_exists<S: Stream>(client: &mut Client<S>, mailbox: &str) -> Result<bool, Error> {
+    Ok(client
+        .list("", mailbox)?
+        .iter()
+        .any(|l| l.mailbox.name() == mailbox && !l.has(&imap4::proto::MailboxAttr::NoSelect)))
+}
+
+/// What the selected mailbox holds, by key.
+fn holdings<S: Stream>(client: &mut Client<S>) -> Result<HashMap<Key, Vec<u32>>, Error> {
+    let all = SequenceSet::parse(b"1:*").expect("static set");
+    let section: Section = "HEADER.FIELDS (MESSAGE-ID)"
+        .parse()
+        .expect("static section");
+    let list = client
+        .uid_fetch(
+            &all,
+            [
+                FetchAttr::Uid,
+                FetchAttr::Rfc822Size,
+                FetchAttr::body_peek(section),
+            ],
+        )?
+        .collect_all()?;
+    let mut out: HashMap<Key, Vec<u32>> = HashMap::new();
+    let mut no_id = Vec::new();
+    for f in &list {
+        let (Some(uid), Some(size)) = (f.uid(), f.size()) else {
+            continue;
+        };
+        let id = f
+            .items
+            .iter()
+            .find_map(|i| match i {
+                imap4::proto::FetchItem::BodySection {
+                    data: imap4::proto::SectionData::Bytes(b),
+                    ..
+                } => imap4::mime::Headers::parse(b)
+                    .get("Message-ID")
+                    .map(|v| String::from_utf8_lossy(v).trim().to_string()),
+                _ => None,
+            })
+            .filter(|s| !s.is_empty());
+        match id {
+            Some(id) => out.entry((id, size)).or_default().push(uid),
+            None => no_id.push((uid, size)),
+        }
+    }
+    if !no_id.is_empty() {
+        let set: SequenceSet = no_id.iter().map(|(u, _)| *u).collect();
+        let sizes: HashMap<u32, u64> = no_id.into_iter().collect();
+        for f in client
+            .uid_fetch(
+                &set,
+                [FetchAttr::Uid, FetchAttr::body_peek(Section::header())],
+            )?
+            .collect_all()?
+        {
+            if let (Some(uid), Some(h)) = (f.uid(), f.header().or_else(|| f.body())) {
+                if let Some(size) = sizes.get(&uid) {
+                    out.entry((crate::backup::header_digest(h), *size))
+                        .or_default()
+                        .push(uid);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn append_limit<S: Stream>(client: &mut Client<S>, mailbox: &str) -> Result<Option<u64>, Error> {
+    for c in client.capabilities()? {
+        if let Some(v) = c.as_str().strip_prefix("APPENDLIMIT=") {
+            if let Ok(n) = v.parse() {
+                return Ok(Some(n));
+            }
+        }
+    }
+    if client.has_capability("APPENDLIMIT")? {
+        if let Ok(st) = client.status(mailbox, [StatusAttr::AppendLimit]) {
+            return Ok(st.append_limit.flatten());
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_by_message_id_or_digest() {
+        let a = key_of(b"Message-ID: <x@y>\r\nSubject: a\r\n\r\nbody\r\n");
+        assert_eq!(a.0, "<x@y>");
+        let b = key_of(b"Subject: a\r\n\r\nbody\r\n");
+        assert!(b.0.starts_with("digest:"));
+        assert_eq!(b.1, 19);
+    }
+
+    #[test]
+    fn source_keys_ignore_flags() {
+        let m = |o: &str| LocalMessage {
+            bytes: vec![],
+            flags: vec![],
+            date: None,
+            origin: o.into(),
+        };
+        assert_eq!(
+            source_key(&m("/b/cur/7-9.imap4,S=10:2,FS")),
+            source_key(&m("/b/cur/7-9.imap4,S=10:2,"))
+        );
+        assert_eq!(
+            source_key(&m("box.mbox: message 3 (line 9)")),
+            "box.mbox: message 3 (line 9)"
+        );
+    }
+}
+
+/// One mailbox's outcome in a tree restore.
+#[derive(Debug)]
+pub struct RestoreItem {
+    /// The mailbox restored into (the destination's name).
+    pub mailbox: String,
+    /// Its report, or why it failed.
+    pub result: Result<RestoreReport, Error>,
+}
+
+/// Restores every mailbox of the backup tree `dir` (made by
+/// [`backup_tree`](crate::backup::backup_tree)) under its own name, or below `prefix`,
+/// with the destination's hierarchy delimiter; `jobs` mailboxes at a time on connections
+/// from `connect`.
+///
+/// ```no_run
+/// use imap4_sync::backup::NoObserver;
+/// use imap4_sync::restore::{restore_tree, RestoreOptions};
+/// let connect = || {
+///     let mut c = imap4::blocking::Client::connect(("127.0.0.1", 10143))?;
+///     c.login("alice", "alicepw")?;
+///     Ok::<_, imap4_sync::backup::ConnectError>(c)
+/// };
+/// for item in restore_tree(&connect, "backup".as_ref(), Some("Restored"), "alice@127.0.0.1",
+///                          &RestoreOptions::default(), 4, &NoObserver)? {
+///     println!("{}: {:?}", item.mailbox, item.result.map(|r| r.appended));
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn restore_tree<S, C>(
+    connect: &C,
+    dir: &Path,
+    prefix: Option<&str>,
+    destination: &str,
+    opts: &RestoreOptions,
+    jobs: usize,
+    obs: &dyn Observer,
+) -> Result<Vec<RestoreItem>, Error>
+where
+    S: Stream + Send,
+    C: Fn() -> Result<Client<S>, crate::backup::ConnectError> + Sync,
+{
+    let index = crate::backup::TreeIndex::load(dir)?;
+    if index.mailboxes.is_empty() {
+        return Err(Error::Io {
+            path: dir.join(crate::backup::INDEX_FILE),
+            source: io::Error::new(
+                io::ErrorKind::NotFound,
+                "not a backup of several mailboxes (no index, or an empty one)",
+            ),
+        });
+    }
+    let mut first = connect().map_err(Error::Connect)?;
+    let delim: Option<char> = first
+        .list("", "")?
+        .first()
+        .and_then(|l| l.delimiter)
+        .map(char::from);
+    let dest_name = |name: &str| -> String {
+        let levels: Vec<&str> = match index.delimiter {
+            Some(d) => name.split(d).collect(),
+            None => vec![name],
+        };
+        let d = delim.unwrap_or('/').to_string();
+        let joined = levels.join(&d);
+        match prefix {
+            Some(p) if !p.is_empty() => format!("{p}{d}{joined}"),
+            _ => joined,
+        }
+    };
+    // Parents before children, so that servers which want them created first are happy.
+    let items: Vec<(String, PathBuf)> = index
+        .mailboxes
+        .iter()
+        .map(|(name, rel)| (dest_name(name), dir.join(rel)))
+        .collect();
+    let done =
+        crate::backup::in_parallel(connect, Some(first), items, jobs, obs, |c, (mb, path)| {
+            restore_mailbox(c, path, mb, destination, opts, obs)
+        });
+    let mut out: Vec<RestoreItem> = done
+        .into_iter()
+        .map(|((mailbox, _), result)| RestoreItem { mailbox, result })
+        .collect();
+    out.sort_by(|a, b| a.mailbox.cmp(&b.mailbox));
+    Ok(out)
+}
