@@ -543,7 +543,7 @@ mod tests {
         assert_eq!(a.0, "<x@y>");
         let b = key_of(b"Subject: a\r\n\r\nbody\r\n");
         assert!(b.0.starts_with("digest:"));
-        assert_eq!(b.1, 19);
+        assert_eq!(b.1, 20);
     }
 
     #[test]
