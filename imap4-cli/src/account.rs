@@ -25,7 +25,7 @@ use crate::error::{code_name, describe, CliError, CliResult};
 pub type Imap = Client<Transport>;
 
 /// Options every command takes (they may come before or after the command name).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// The account to use, by its name in the config file.
     #[arg(

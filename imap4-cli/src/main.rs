@@ -89,6 +89,8 @@ pub enum Command {
     Append(cmd::append::AppendArgs),
     /// Back up mailboxes into Maildirs; a rerun saves only what changed.
     Backup(cmd::backup::BackupArgs),
+    /// Upload a backup (or a Maildir, mbox, .eml tree) into a mailbox, skipping what is there.
+    Restore(cmd::restore::RestoreArgs),
     /// Compare a backup with the server: every message saved once, sizes equal.
     Verify(cmd::verify::VerifyArgs),
     /// Watch mailboxes and report new messages, expunges and flag changes as they happen.
@@ -151,6 +153,7 @@ fn main() -> ExitCode {
         Command::Unsubscribe(a) => cmd::subscribe::run_unsubscribe(&ctx, a),
         Command::Append(a) => cmd::append::run(&ctx, a),
         Command::Backup(a) => cmd::backup::run(&ctx, a),
+        Command::Restore(a) => cmd::restore::run(&ctx, a),
         Command::Verify(a) => cmd::verify::run(&ctx, a),
         Command::Watch(a) => cmd::watch::run(&ctx, a),
         Command::Shell(a) => cmd::shell::run(&ctx, a),

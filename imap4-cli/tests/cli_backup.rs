@@ -515,3 +515,178 @@ fn backup_through_a_cutting_proxy() {
     let _ = std::fs::remove_dir_all(&dir);
     remove_tree(&mut c, mb);
 }
+
+/// What a mailbox holds by Message-ID: how many copies, and (bytes, flags, date) of one.
+fn by_id(c: &mut Client, mb: &str) -> BTreeMap<String, (usize, (Vec<u8>, Vec<String>, i64))> {
+    let mut out: BTreeMap<String, (usize, (Vec<u8>, Vec<String>, i64))> = BTreeMap::new();
+    for (_, m) in server(c, mb) {
+        let h = imap4::mime::Headers::parse(&m.0);
+        let id = String::from_utf8_lossy(h.get("Message-ID").unwrap_or(b"?")).to_string();
+        let e = out.entry(id).or_insert((0, m.clone()));
+        e.0 += 1;
+    }
+    out
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn restore_command() {
+    let u = User::n(14);
+    let mut c = u.client();
+    let (src, dst) = ("cr-src", "cr-dst");
+    fresh(&mut c, src);
+    remove_tree(&mut c, dst);
+    remove_tree(&mut c, "cr-dry");
+    for i in 0..10 {
+        let fl = match i % 3 {
+            0 => vec![Flag::Seen, Flag::parse(b"$Work")],
+            1 => vec![Flag::Answered],
+            _ => vec![],
+        };
+        add(&mut c, src, i, 300 * i, &fl);
+    }
+    let dir = temp_dir("restore-cmd");
+    let d = dir.join("b");
+    let ds = d.to_str().unwrap();
+    u.run(&["--quiet", "backup", src, "--to", ds]).ok();
+
+    let r = u.run(&["--json", "restore", ds, "--to", dst]).ok();
+    let j = &r.json()[0];
+    assert_keys(
+        j,
+        &[
+            "mailbox",
+            "status",
+            "source",
+            "appended",
+            "bytes",
+            "skipped",
+            "failed",
+            "keywords_dropped",
+            "created",
+            "interrupted",
+            "error",
+        ],
+    );
+    assert_eq!(
+        (
+            j["status"].as_str(),
+            j["appended"].as_u64(),
+            j["created"].as_bool()
+        ),
+        (Some("ok"), Some(10), Some(true)),
+        "{j}"
+    );
+    assert_eq!(
+        by_id(&mut c, dst),
+        by_id(&mut c, src),
+        "bytes, flags, dates, once each"
+    );
+    let r = u.run(&["restore", ds, "--to", dst]).ok();
+    assert!(r.stdout.contains(" 10 "), "all skipped: {}", r.stdout);
+    assert_eq!(by_id(&mut c, dst), by_id(&mut c, src));
+
+    // --dry-run creates nothing.
+    let r = u
+        .run(&["--json", "restore", ds, "--to", "cr-dry", "--dry-run"])
+        .ok();
+    assert_eq!(r.json()[0]["appended"], 10);
+    assert!(c.list("", "cr-dry").unwrap().is_empty());
+
+    // Bad arguments.
+    let r = u.run(&["restore", ds]).code(2);
+    assert!(r.stderr.contains("--to"), "{}", r.stderr);
+    let r = u
+        .run(&["restore", "/nonexistent/backup", "--to", dst])
+        .code(2);
+    assert!(r.stderr.contains("no such file"), "{}", r.stderr);
+    let r = u.run(&["restore", ds, "--all"]).code(2);
+    assert!(r.stderr.contains("is not one"), "{}", r.stderr);
+    let r = u.run(&["restore", ds, "--to", "bad\nname"]).code(2);
+    assert!(r.stderr.contains("control character"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_tree(&mut c, src);
+    remove_tree(&mut c, dst);
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn restore_killed_at_random_points() {
+    let u = User::n(15);
+    let mut c = u.client();
+    let (src, dst) = ("cr-ksrc", "cr-kdst");
+    fresh(&mut c, src);
+    remove_tree(&mut c, dst);
+    let mut rng = Lcg(0x5eed_0003);
+    seed(&mut c, src, &mut rng, 0, 200);
+    let dir = temp_dir("restore-kill");
+    let d = dir.join("b");
+    let ds = d.to_str().unwrap();
+    u.run(&["--quiet", "backup", src, "--to", ds]).ok();
+
+    // Each round: some of the destination's messages are deleted (so there is work), a
+    // restore starts, and is killed with SIGKILL once the destination holds a seeded
+    // number of messages between what it had and all (or when it ended by itself).
+    let mut killed = 0;
+    let mut watcher = u.client();
+    for round in 0..20 {
+        let have = if round == 0 {
+            Vec::new()
+        } else {
+            uids(&mut c, dst)
+        };
+        let mut gone = SequenceSet::new();
+        for u in &have {
+            if rng.below(3) == 0 {
+                gone.insert(*u).unwrap();
+            }
+        }
+        if !gone.is_empty() {
+            c.select(dst).unwrap();
+            c.uid_store(gone.clone(), StoreMode::Add, [Flag::Deleted])
+                .unwrap();
+            c.uid_expunge(gone.clone()).unwrap();
+            let _ = c.unselect();
+        }
+        let n0 = (have.len() - gone.len(200) as usize) as u64;
+        let target = (n0 + rng.below(200 - n0 + 1)) as u32;
+        let mut child = u
+            .cmd()
+            .args(["--quiet", "restore", ds, "--to", dst])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let end = Instant::now() + Duration::from_secs(60);
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            let n = watcher
+                .status(dst, [imap4::proto::encode::StatusAttr::Messages])
+                .ok()
+                .and_then(|s| s.messages)
+                .unwrap_or(0);
+            if n >= target || Instant::now() > end {
+                child.kill().unwrap();
+                killed += 1;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        child.wait().unwrap();
+    }
+    eprintln!("{killed} of 20 restores killed before they ended");
+    assert!(
+        killed >= 5,
+        "only {killed} of 20 restores were killed before they ended"
+    );
+    let r = u.run(&["--json", "restore", ds, "--to", dst]).ok();
+    assert_eq!(r.json()[0]["status"], "ok");
+    let got = by_id(&mut c, dst);
+    assert!(got.values().all(|v| v.0 == 1), "a message uploaded twice");
+    assert_eq!(got, by_id(&mut c, src));
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_tree(&mut c, src);
+    remove_tree(&mut c, dst);
+}

@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "unsubscribe",
     "append",
     "backup",
+    "restore",
     "verify",
     "watch",
     "shell",

@@ -15,6 +15,7 @@ pub mod mkdir;
 pub mod mv;
 pub mod parse;
 pub mod rename;
+pub mod restore;
 pub mod rm;
 pub mod rmdir;
 pub mod save_attachments;
