@@ -50,8 +50,11 @@ fn add(c: &mut Client, mb: &str, i: usize, size: usize, flags: &[Flag]) -> u32 {
         .uid
 }
 
-/// UID → (bytes, sorted flags, INTERNALDATE).
-fn server(c: &mut Client, mb: &str) -> BTreeMap<u32, (Vec<u8>, Vec<String>, i64)> {
+/// A message as the tests compare it: bytes, sorted flags, INTERNALDATE.
+type Msg = (Vec<u8>, Vec<String>, i64);
+
+/// UID → message.
+fn server(c: &mut Client, mb: &str) -> BTreeMap<u32, Msg> {
     let st = c.examine(mb).unwrap();
     let mut out = BTreeMap::new();
     if st.exists == 0 {
@@ -517,8 +520,8 @@ fn backup_through_a_cutting_proxy() {
 }
 
 /// What a mailbox holds by Message-ID: how many copies, and (bytes, flags, date) of one.
-fn by_id(c: &mut Client, mb: &str) -> BTreeMap<String, (usize, (Vec<u8>, Vec<String>, i64))> {
-    let mut out: BTreeMap<String, (usize, (Vec<u8>, Vec<String>, i64))> = BTreeMap::new();
+fn by_id(c: &mut Client, mb: &str) -> BTreeMap<String, (usize, Msg)> {
+    let mut out: BTreeMap<String, (usize, Msg)> = BTreeMap::new();
     for (_, m) in server(c, mb) {
         let h = imap4::mime::Headers::parse(&m.0);
         let id = String::from_utf8_lossy(h.get("Message-ID").unwrap_or(b"?")).to_string();
