@@ -1309,23 +1309,50 @@ where
     Ok(out)
 }
 
+/// What a worker of [`in_parallel`] holds: a connection, or one to each of two servers.
+pub(crate) trait Link: Send {
+    /// Whether it can no longer be used.
+    fn broken(&self) -> bool;
+    /// Ends it politely.
+    fn close(&mut self);
+}
+
+impl<S: Stream + Send> Link for Client<S> {
+    fn broken(&self) -> bool {
+        self.is_broken()
+    }
+    fn close(&mut self) {
+        let _ = self.logout();
+    }
+}
+
+impl<A: Link, B: Link> Link for (A, B) {
+    fn broken(&self) -> bool {
+        self.0.broken() || self.1.broken()
+    }
+    fn close(&mut self) {
+        self.0.close();
+        self.1.close();
+    }
+}
+
 /// Runs `work` on each item, `jobs` at a time, each worker with a connection of its own
 /// (the first may be given). A connection that broke is replaced, and its item tried once
 /// more. Stops taking new items when the observer is cancelled.
-pub(crate) fn in_parallel<S, C, T, R, F>(
+pub(crate) fn in_parallel<K, C, T, R, F>(
     connect: &C,
-    first: Option<Client<S>>,
+    first: Option<K>,
     items: Vec<T>,
     jobs: usize,
     obs: &dyn Observer,
     work: F,
 ) -> Vec<(T, Result<R, Error>)>
 where
-    S: Stream + Send,
-    C: Fn() -> Result<Client<S>, ConnectError> + Sync,
+    K: Link,
+    C: Fn() -> Result<K, ConnectError> + Sync,
     T: Send,
     R: Send,
-    F: Fn(&mut Client<S>, &T) -> Result<R, Error> + Sync,
+    F: Fn(&mut K, &T) -> Result<R, Error> + Sync,
 {
     let jobs = jobs.clamp(1, items.len().max(1));
     let queue: Mutex<VecDeque<T>> = Mutex::new(items.into_iter().collect());
@@ -1334,7 +1361,7 @@ where
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                let mut conn: Option<Client<S>> = first.lock().ok().and_then(|mut f| f.take());
+                let mut conn: Option<K> = first.lock().ok().and_then(|mut f| f.take());
                 loop {
                     if obs.cancelled() {
                         break;
@@ -1345,7 +1372,7 @@ where
                     let mut result = None;
                     for attempt in 0..2 {
                         let mut c = match conn.take() {
-                            Some(c) if !c.is_broken() => c,
+                            Some(c) if !c.broken() => c,
                             _ => match connect() {
                                 Ok(c) => c,
                                 Err(e) => {
@@ -1355,7 +1382,7 @@ where
                             },
                         };
                         let r = work(&mut c, &item);
-                        let broken = c.is_broken();
+                        let broken = c.broken();
                         if !broken {
                             conn = Some(c);
                         }
@@ -1370,7 +1397,7 @@ where
                     }
                 }
                 if let Some(mut c) = conn {
-                    let _ = c.logout();
+                    c.close();
                 }
             });
         }

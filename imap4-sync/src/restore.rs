@@ -154,11 +154,6 @@ pub fn restore_mailbox<S: Stream>(
         source: io::Error::other(e.to_string()),
     })?;
     let count = src.count_hint().unwrap_or(0) as u64;
-    let mut report = RestoreReport {
-        mailbox: mailbox.to_string(),
-        source: source.to_path_buf(),
-        ..RestoreReport::default()
-    };
     // A backup's own record of each message's flags (all keywords).
     let backup = if source.is_dir() {
         MailboxState::load(source).ok().flatten()
@@ -177,62 +172,23 @@ pub fn restore_mailbox<S: Stream>(
         .unwrap_or_default();
     map.version = 1;
     let target_key = format!("{destination}/{mailbox}");
-
-    // 1. The mailbox, and what it holds.
-    let exists = mailbox_exists(client, mailbox)?;
-    if !exists && !opts.dry_run {
-        match client.create(mailbox) {
-            Ok(()) => report.created = true,
-            // Made meanwhile (another job created a child, and the server its parents).
-            Err(e @ imap4::Error::No { .. }) => {
-                if !mailbox_exists(client, mailbox)? {
-                    return Err(e.into());
-                }
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let mut there: HashMap<Key, Vec<u32>> = HashMap::new();
-    let mut uid_validity = None;
-    if exists {
-        let st = client.examine(mailbox)?;
-        uid_validity = st.uid_validity;
-        if st.exists > 0 {
-            there = holdings(client)?;
-        }
-    }
-    let target = map.targets.entry(target_key.clone()).or_default();
-    if target.uid_validity != uid_validity || uid_validity.is_none() {
-        target.done.clear();
-    }
-    let limit = append_limit(client, mailbox)?;
-
-    // 2-3. Read, skip what is there, upload in batches.
-    obs.start(mailbox, count);
-    let mut batch: Vec<Pending> = Vec::new();
-    let mut batch_bytes = 0usize;
-    // The map counts only for messages still there (some may have been deleted since).
-    let present: std::collections::HashSet<u32> = there.values().flatten().copied().collect();
-    let mut done: BTreeMap<String, u32> = map
+    let prior = map
         .targets
         .get(&target_key)
-        .map(|t| t.done.clone())
-        .unwrap_or_default();
-    done.retain(|_, uid| present.contains(uid));
-    // What the map accounts for is not available for a second match by Message-ID.
-    let mapped: std::collections::HashSet<u32> = done.values().copied().collect();
-    for uids in there.values_mut() {
-        uids.retain(|u| !mapped.contains(u));
-    }
+        .map(|t| (t.uid_validity, t.done.clone()));
+    let mut up = Uploader::open(client, mailbox, prior, opts)?;
+    up.report.source = source.to_path_buf();
+
+    obs.start(mailbox, count);
     for item in src {
         if obs.cancelled() {
-            report.interrupted = true;
+            up.report.interrupted = true;
             break;
         }
         let m = match item {
             Ok(m) => m,
             Err(e) => {
-                report.failed.push(RestoreFailed {
+                up.report.failed.push(RestoreFailed {
                     source: e
                         .path()
                         .map(|p| p.display().to_string())
@@ -242,34 +198,6 @@ pub fn restore_mailbox<S: Stream>(
                 continue;
             }
         };
-        let skey = source_key(&m);
-        if done.contains_key(&skey) {
-            report.skipped += 1;
-            obs.saved(mailbox, 0);
-            continue;
-        }
-        let data = normalize_line_endings(&m.bytes);
-        let key = key_of(&data);
-        if let Some(uids) = there.get_mut(&key) {
-            if let Some(uid) = uids.pop() {
-                done.insert(skey, uid);
-                report.skipped += 1;
-                obs.saved(mailbox, 0);
-                continue;
-            }
-        }
-        if let Some(max) = limit {
-            if data.len() as u64 > max {
-                report.failed.push(RestoreFailed {
-                    source: m.origin.clone(),
-                    reason: format!(
-                        "{} bytes is over the server's APPENDLIMIT of {max}",
-                        data.len()
-                    ),
-                });
-                continue;
-            }
-        }
         let mut flags = m.flags.clone();
         if let (Some(b), Some(name)) = (
             &backup,
@@ -281,39 +209,206 @@ pub fn restore_mailbox<S: Stream>(
                 }
             }
         }
-        flags.retain(|f| !matches!(f, Flag::Recent | Flag::MayCreate));
-        batch_bytes += data.len();
-        batch.push(Pending {
-            skey,
+        let item = Item {
+            key: source_key(&m),
+            data: normalize_line_endings(&m.bytes),
             origin: m.origin,
-            data,
             flags,
             date: m.date,
-        });
-        if batch.len() >= opts.batch_messages || batch_bytes >= opts.batch_bytes {
-            send(
-                client,
-                mailbox,
-                std::mem::take(&mut batch),
-                opts,
-                obs,
-                &mut report,
-                &mut done,
-            )?;
-            batch_bytes = 0;
-            if !opts.dry_run {
-                save_map(&map_path, &mut map, &target_key, client, mailbox, &done);
-            }
+        };
+        if up.push(client, item, obs)? && !opts.dry_run {
+            save_map(&map_path, &mut map, &target_key, &up);
         }
     }
-    if !batch.is_empty() && !report.interrupted {
-        send(client, mailbox, batch, opts, obs, &mut report, &mut done)?;
+    if !up.report.interrupted {
+        up.flush(client, obs)?;
     }
     if !opts.dry_run {
-        save_map(&map_path, &mut map, &target_key, client, mailbox, &done);
+        save_map(&map_path, &mut map, &target_key, &up);
     }
     obs.done(mailbox);
-    Ok(report)
+    Ok(up.report)
+}
+
+/// One message to upload.
+pub(crate) struct Item {
+    /// Its stable name at the source (for the map of what was uploaded).
+    pub key: String,
+    /// Where it came from, for messages.
+    pub origin: String,
+    /// The bytes, CRLF line ends.
+    pub data: imap4::proto::Bytes,
+    pub flags: Vec<Flag>,
+    pub date: Option<imap4::proto::date::InternalDate>,
+}
+
+/// Uploads messages into one mailbox in batches, skipping those it holds already; shared
+/// by restore and migrate.
+pub(crate) struct Uploader {
+    pub mailbox: String,
+    pub report: RestoreReport,
+    /// Source key → UID in the mailbox (0 when the server gave none).
+    pub done: BTreeMap<String, u32>,
+    /// The mailbox's UIDVALIDITY (the UIDs in `done` belong to it).
+    pub uid_validity: Option<u32>,
+    there: HashMap<Key, Vec<u32>>,
+    limit: Option<u64>,
+    batch: Vec<Pending>,
+    batch_bytes: usize,
+    opts: RestoreOptions,
+}
+
+impl Uploader {
+    /// Creates `mailbox` if missing and reads what it holds. `prior` is the map of an
+    /// earlier run (its UIDVALIDITY and uploads); entries no longer in the mailbox drop out.
+    pub(crate) fn open<S: Stream>(
+        client: &mut Client<S>,
+        mailbox: &str,
+        prior: Option<(Option<u32>, BTreeMap<String, u32>)>,
+        opts: &RestoreOptions,
+    ) -> Result<Uploader, Error> {
+        let mut report = RestoreReport {
+            mailbox: mailbox.to_string(),
+            ..RestoreReport::default()
+        };
+        let exists = mailbox_exists(client, mailbox)?;
+        if !exists && !opts.dry_run {
+            match client.create(mailbox) {
+                Ok(()) => report.created = true,
+                // Made meanwhile (another job created a child, and the server its parents).
+                Err(e @ imap4::Error::No { .. }) => {
+                    if !mailbox_exists(client, mailbox)? {
+                        return Err(e.into());
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let mut there: HashMap<Key, Vec<u32>> = HashMap::new();
+        let mut uid_validity = None;
+        if exists || report.created {
+            let st = client.examine(mailbox)?;
+            uid_validity = st.uid_validity;
+            if st.exists > 0 {
+                there = holdings(client)?;
+            }
+        }
+        let mut done = match prior {
+            Some((uv, done)) if uv.is_some() && uv == uid_validity => done,
+            _ => BTreeMap::new(),
+        };
+        // The map counts only for messages still there (some may have been deleted since),
+        // and what it accounts for is not there for a second match by Message-ID.
+        let present: std::collections::HashSet<u32> = there.values().flatten().copied().collect();
+        done.retain(|_, uid| present.contains(uid));
+        let mapped: std::collections::HashSet<u32> = done.values().copied().collect();
+        for uids in there.values_mut() {
+            uids.retain(|u| !mapped.contains(u));
+        }
+        let limit = append_limit(client, mailbox)?;
+        Ok(Uploader {
+            mailbox: mailbox.to_string(),
+            report,
+            done,
+            uid_validity,
+            there,
+            limit,
+            batch: Vec::new(),
+            batch_bytes: 0,
+            opts: opts.clone(),
+        })
+    }
+
+    /// Whether the source message `key` is in the mailbox already (by the map).
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.done.contains_key(key)
+    }
+
+    /// Skips `item` if the mailbox holds it, else queues it; sends a full batch. Returns
+    /// whether a batch went out (a moment to save the map).
+    pub(crate) fn push<S: Stream>(
+        &mut self,
+        client: &mut Client<S>,
+        item: Item,
+        obs: &dyn Observer,
+    ) -> Result<bool, Error> {
+        let Item {
+            key: skey,
+            origin,
+            data,
+            mut flags,
+            date,
+        } = item;
+        if self.done.contains_key(&skey) {
+            self.report.skipped += 1;
+            obs.saved(&self.mailbox, 0);
+            return Ok(false);
+        }
+        if let Some(uids) = self.there.get_mut(&key_of(&data)) {
+            if let Some(uid) = uids.pop() {
+                self.done.insert(skey, uid);
+                self.report.skipped += 1;
+                obs.saved(&self.mailbox, 0);
+                return Ok(false);
+            }
+        }
+        if let Some(max) = self.limit {
+            if data.len() as u64 > max {
+                self.report.failed.push(RestoreFailed {
+                    source: origin,
+                    reason: format!(
+                        "{} bytes is over the server's APPENDLIMIT of {max}",
+                        data.len()
+                    ),
+                });
+                return Ok(false);
+            }
+        }
+        flags.retain(|f| !matches!(f, Flag::Recent | Flag::MayCreate));
+        self.batch_bytes += data.len();
+        self.batch.push(Pending {
+            skey,
+            origin,
+            data,
+            flags,
+            date,
+        });
+        if self.batch.len() >= self.opts.batch_messages || self.batch_bytes >= self.opts.batch_bytes
+        {
+            self.flush(client, obs)?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Sends what is queued.
+    pub(crate) fn flush<S: Stream>(
+        &mut self,
+        client: &mut Client<S>,
+        obs: &dyn Observer,
+    ) -> Result<(), Error> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.batch);
+        self.batch_bytes = 0;
+        send(
+            client,
+            &self.mailbox,
+            batch,
+            &self.opts,
+            obs,
+            &mut self.report,
+            &mut self.done,
+        )?;
+        if self.uid_validity.is_none() && !self.opts.dry_run {
+            self.uid_validity = client
+                .status(&self.mailbox, [StatusAttr::UidValidity])
+                .ok()
+                .and_then(|s| s.uid_validity);
+        }
+        Ok(())
+    }
 }
 
 struct Pending {
@@ -422,27 +517,10 @@ fn send<S: Stream>(
 
 /// Records the uploads so far (write, fsync, rename); a map that cannot be written (a
 /// read-only source) is not an error: the Message-ID check still prevents duplicates.
-fn save_map<S: Stream>(
-    path: &Path,
-    map: &mut RestoreMap,
-    key: &str,
-    client: &mut Client<S>,
-    mailbox: &str,
-    done: &BTreeMap<String, u32>,
-) {
-    let uv = client
-        .mailbox()
-        .filter(|m| m.name == mailbox)
-        .and_then(|m| m.uid_validity)
-        .or_else(|| {
-            client
-                .status(mailbox, [StatusAttr::UidValidity])
-                .ok()
-                .and_then(|s| s.uid_validity)
-        });
+fn save_map(path: &Path, map: &mut RestoreMap, key: &str, up: &Uploader) {
     let t = map.targets.entry(key.to_string()).or_default();
-    t.uid_validity = uv;
-    t.done = done.clone();
+    t.uid_validity = up.uid_validity;
+    t.done = up.done.clone();
     if let Ok(bytes) = serde_json::to_vec(map) {
         let _ = maildir::write_atomic(path, &bytes);
     }
