@@ -231,13 +231,13 @@ fn dovecot_to_dovecot() {
     add(&mut s, "INBOX", msg("i3", "new"), &[], 1_600_000_300);
     s.select("INBOX").unwrap();
     s.store(
-        &SequenceSet::single(1).unwrap(),
+        SequenceSet::single(1).unwrap(),
         StoreMode::Add,
         [Flag::Flagged],
     )
     .unwrap();
     s.store(
-        &SequenceSet::single(2).unwrap(),
+        SequenceSet::single(2).unwrap(),
         StoreMode::Remove,
         [Flag::parse(b"$Todo")],
     )
