@@ -91,6 +91,8 @@ pub enum Command {
     Backup(cmd::backup::BackupArgs),
     /// Upload a backup (or a Maildir, mbox, .eml tree) into a mailbox, skipping what is there.
     Restore(cmd::restore::RestoreArgs),
+    /// Copy every mailbox of one account to another (same or other server), incrementally.
+    Migrate(cmd::migrate::MigrateArgs),
     /// Compare a backup with the server: every message saved once, sizes equal.
     Verify(cmd::verify::VerifyArgs),
     /// Watch mailboxes and report new messages, expunges and flag changes as they happen.
@@ -154,6 +156,7 @@ fn main() -> ExitCode {
         Command::Append(a) => cmd::append::run(&ctx, a),
         Command::Backup(a) => cmd::backup::run(&ctx, a),
         Command::Restore(a) => cmd::restore::run(&ctx, a),
+        Command::Migrate(a) => cmd::migrate::run(&ctx, a),
         Command::Verify(a) => cmd::verify::run(&ctx, a),
         Command::Watch(a) => cmd::watch::run(&ctx, a),
         Command::Shell(a) => cmd::shell::run(&ctx, a),

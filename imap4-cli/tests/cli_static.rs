@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "append",
     "backup",
     "restore",
+    "migrate",
     "verify",
     "watch",
     "shell",

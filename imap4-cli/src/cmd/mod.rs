@@ -11,6 +11,7 @@ pub mod cp;
 pub mod flag;
 pub mod ls;
 pub mod man;
+pub mod migrate;
 pub mod mkdir;
 pub mod mv;
 pub mod parse;
