@@ -307,6 +307,12 @@ impl Account {
         Account::from_parts(name, base, g)
     }
 
+    /// An account described by `base` (a row of an --accounts file), named `name`; the
+    /// global options other than the account flags still apply (timeouts, --insecure).
+    pub fn from_config(name: String, base: AccountConfig, g: &GlobalArgs) -> CliResult<Account> {
+        Account::from_parts(Some(name), base, g)
+    }
+
     fn from_parts(name: Option<String>, base: AccountConfig, g: &GlobalArgs) -> CliResult<Account> {
         let what = name
             .as_deref()

@@ -7,6 +7,7 @@
 //! `interrupt` (Ctrl-C).
 
 mod account;
+mod accounts_file;
 mod cmd;
 mod config;
 mod error;

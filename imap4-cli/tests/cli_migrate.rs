@@ -240,3 +240,192 @@ fn dovecot_to_cyrus_and_back() {
     assert_eq!(after, before, "the round trip");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn csv_run(args: &[&str], envs: &[(&str, String)]) -> Run {
+    let mut c = Command::new(bin());
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("imap4-cli-no-config"),
+        );
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    c.args(args);
+    Run::of(&mut c)
+}
+
+#[test]
+#[ignore = "needs the Dovecot and Cyrus from scripts/dovecot and scripts/cyrus (run scripts/test)"]
+fn many_accounts_from_a_csv_in_shards() {
+    let (dport, cport) = (env("IMAP4_PORT"), env("IMAP4_CYRUS_PORT"));
+    let (ivan, judy) = (env("IMAP4_CYRUS_USER11"), env("IMAP4_CYRUS_USER12"));
+    let (trent, ursula) = (env("IMAP4_USER20"), env("IMAP4_USER21"));
+    script("cyrus", &["reset", &ivan]);
+    script("cyrus", &["reset", &judy]);
+    script("dovecot", &["reset", &trent]);
+    script("dovecot", &["reset", &ursula]);
+    let mut i = connect(&cport, &ivan, &env("IMAP4_CYRUS_PASS11"));
+    add(&mut i, "INBOX", "iv1", "a", &[], 1_600_000_000);
+    add(&mut i, "INBOX", "iv2", "b", &[Flag::Seen], 1_600_000_001);
+    let mut j = connect(&cport, &judy, &env("IMAP4_CYRUS_PASS12"));
+    j.create("INBOX.Work").unwrap();
+    for n in 0..3 {
+        add(
+            &mut j,
+            "INBOX.Work",
+            &format!("jw{n}"),
+            "w",
+            &[],
+            1_600_000_100 + n,
+        );
+    }
+    let dir = temp_dir("migrate-csv");
+    let csv = dir.join("pairs.csv");
+    let cca = env("IMAP4_CYRUS_CA");
+    write(
+        &csv,
+        format!(
+            "name,src_host,src_port,src_tls,src_ca_file,src_user,src_secret,dst_host,dst_port,dst_tls,dst_user,dst_secret\n\
+             ivan,127.0.0.1,{cport},starttls,{cca},{ivan},env:P_IVAN,127.0.0.1,{dport},none,{trent},env:P_TRENT\n\
+             \"judy\",127.0.0.1,{cport},starttls,{cca},{judy},\"cmd:printf %s \"\"$P_JUDY\"\"\",127.0.0.1,{dport},none,{ursula},env:P_URSULA\n"
+        )
+        .as_bytes(),
+    );
+    let envs = [
+        ("P_IVAN", env("IMAP4_CYRUS_PASS11")),
+        ("P_JUDY", env("IMAP4_CYRUS_PASS12")),
+        ("P_TRENT", env("IMAP4_PASS20")),
+        ("P_URSULA", env("IMAP4_PASS21")),
+    ];
+    let state = dir.join("states");
+    let base = |shard: Option<&str>| {
+        let mut v = vec![
+            "--json".to_string(),
+            "migrate".into(),
+            "--accounts".into(),
+            csv.to_str().unwrap().into(),
+            "--state-dir".into(),
+            state.to_str().unwrap().into(),
+        ];
+        if let Some(s) = shard {
+            v.push("--shard".into());
+            v.push(s.into());
+        }
+        v
+    };
+    let run = |shard| {
+        let a = base(shard);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        csv_run(&a, &envs).ok().json()
+    };
+    // Shard 0 of 2: the first row only.
+    let rows = run(Some("0/2"));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0]["account"].as_str(), rows[0]["status"].as_str()),
+        (Some("ivan"), Some("ok"))
+    );
+    assert_eq!(rows[0]["copied"], 2);
+    assert!(state.join("ivan.json").is_file());
+    let mut t = connect(&dport, &trent, &env("IMAP4_PASS20"));
+    assert_eq!(account(&mut t)["INBOX"].1, account(&mut i)["INBOX"].1);
+    let mut u = connect(&dport, &ursula, &env("IMAP4_PASS21"));
+    assert!(account(&mut u)["INBOX"].1.is_empty(), "not this shard's");
+    // Shard 1 of 2: the second.
+    let rows = run(Some("1/2"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0]["account"].as_str(), rows[0]["copied"].as_u64()),
+        (Some("judy"), Some(3))
+    );
+    assert_eq!(account(&mut u)["Work"].1, account(&mut j)["INBOX.Work"].1);
+    // All at once: nothing left to copy.
+    let rows = run(None);
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter().all(|r| r["copied"] == 0 && r["status"] == "ok"),
+        "{rows:?}"
+    );
+
+    // Bad files: refused before connecting, with the line, never echoing a secret.
+    let bad = dir.join("bad.csv");
+    let mut refuse = |text: &str, want: &str| {
+        write(&bad, text.as_bytes());
+        let r = csv_run(&["migrate", "--accounts", bad.to_str().unwrap()], &envs).code(2);
+        assert!(r.stderr.contains(want), "{}", r.stderr);
+        r
+    };
+    let r = refuse(
+        "name,src_host,src_user,src_secret,dst_host,dst_user,dst_secret\nx,h,u,hunter2,h2,u2,env:X\n",
+        "must be a reference",
+    );
+    assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+    refuse(
+        "name,src_host,src_user,src_secret,dst_host,dst_user,dst_secret,colour\n",
+        "unknown column",
+    );
+    refuse("name,src_host\n", "no column");
+    refuse(
+        "name,src_host,src_user,src_secret,dst_host,dst_user,dst_secret\na,h,u,env:A,h2,u2,env:B\na,h,u,env:A,h3,u3,env:B\n",
+        "used twice",
+    );
+    let r = csv_run(
+        &[
+            "migrate",
+            "--accounts",
+            csv.to_str().unwrap(),
+            "--shard",
+            "2/2",
+        ],
+        &envs,
+    )
+    .code(2);
+    assert!(r.stderr.contains("K must be"), "{}", r.stderr);
+
+    // backup --accounts: each account's tree below DIR/NAME.
+    let bcsv = dir.join("backup.csv");
+    write(
+        &bcsv,
+        format!("name,host,port,tls,user,secret\ntrent,127.0.0.1,{dport},none,{trent},env:P_TRENT\nursula,127.0.0.1,{dport},none,{ursula},env:P_URSULA\n").as_bytes(),
+    );
+    let out = dir.join("backups");
+    let r = csv_run(
+        &[
+            "--json",
+            "backup",
+            "--accounts",
+            bcsv.to_str().unwrap(),
+            "--to",
+            out.to_str().unwrap(),
+            "--jobs",
+            "2",
+        ],
+        &envs,
+    )
+    .ok();
+    let rows = r.json();
+    assert_eq!(rows.len(), 2);
+    let by: BTreeMap<&str, &serde_json::Value> = rows
+        .iter()
+        .map(|r| (r["account"].as_str().unwrap(), r))
+        .collect();
+    assert_eq!(
+        (
+            by["trent"]["status"].as_str(),
+            by["trent"]["fetched"].as_u64()
+        ),
+        (Some("ok"), Some(2))
+    );
+    assert_eq!(by["ursula"]["fetched"], 3);
+    assert!(out.join("trent/.imap4-backup.json").is_file());
+    assert_eq!(
+        std::fs::read_dir(out.join("ursula/Work/cur"))
+            .unwrap()
+            .count(),
+        3
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -22,6 +22,7 @@ pub const EXAMPLES: &str = "Examples:
   imap4 backup Archive Sent --to ~/backup/mail     # these, one Maildir each below DIR
   imap4 --json backup --all --to /srv/mail | jq -c '{mailbox, fetched}'
   imap4 verify --all --from ~/backup/mail
+  imap4 backup --accounts staff.csv --to /srv/backup --jobs 8 --shard 2/4
 
 Run it again to bring the backup up to date: only new messages are downloaded, flag
 changes are applied, and messages expunged on the server are removed (--no-delete keeps
@@ -36,6 +37,13 @@ pub struct BackupArgs {
     /// Every mailbox on the server, one Maildir each below DIR.
     #[arg(long, conflicts_with = "mailboxes")]
     pub all: bool,
+    /// Many accounts from a CSV file (columns name, host, user, secret; optionally port,
+    /// tls, ca_file): every mailbox of each into DIR/NAME.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["mailboxes", "all"])]
+    pub accounts: Option<PathBuf>,
+    /// With --accounts: only the rows K, K+N, K+2N, ... (data rows from 0).
+    #[arg(long, value_name = "K/N", requires = "accounts")]
+    pub shard: Option<crate::accounts_file::Shard>,
     /// The backup directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub to: PathBuf,
@@ -102,6 +110,9 @@ fn layout(dir: &Path) -> Layout {
 }
 
 pub fn run(ctx: &Ctx, args: &BackupArgs) -> CliResult {
+    if let Some(file) = &args.accounts {
+        return run_many(ctx, args, file);
+    }
     if !args.all && args.mailboxes.is_empty() {
         return Err(CliError::usage(
             "name the mailboxes to back up, or give --all",
@@ -138,16 +149,7 @@ pub fn run(ctx: &Ctx, args: &BackupArgs) -> CliResult {
         }
         _ => {}
     }
-    let opts = Options {
-        delete: !args.no_delete,
-        changes: match args.changes {
-            ChangesArg::Auto => Changes::Auto,
-            ChangesArg::Condstore => Changes::CondStore,
-            ChangesArg::Full => Changes::Full,
-        },
-        verify: !args.no_verify,
-        ..Options::default()
-    };
+    let opts = options(args);
     let account = ctx.account()?;
     let jobs = Jobs::new(ctx, "backup");
     let watcher = Watcher { jobs: &jobs };
@@ -349,4 +351,153 @@ fn note(rep: &Report) -> String {
         parts.push(if v.is_ok() { "verified" } else { "MISMATCH" }.into());
     }
     parts.join(", ")
+}
+
+fn options(args: &BackupArgs) -> Options {
+    Options {
+        delete: !args.no_delete,
+        changes: match args.changes {
+            ChangesArg::Auto => Changes::Auto,
+            ChangesArg::Condstore => Changes::CondStore,
+            ChangesArg::Full => Changes::Full,
+        },
+        verify: !args.no_verify,
+        ..Options::default()
+    }
+}
+
+/// `backup --accounts FILE`: each row's mailboxes into DIR/NAME, `--jobs` accounts at
+/// once, one result line per account.
+fn run_many(ctx: &Ctx, args: &BackupArgs, file: &Path) -> CliResult {
+    use crate::accounts_file as af;
+    let rows = af::read(
+        file,
+        &["name", "host", "user", "secret"],
+        &["port", "tls", "ca_file"],
+    )?;
+    let mut work = std::collections::VecDeque::new();
+    for (i, row) in rows.iter().enumerate() {
+        if args.shard.is_some_and(|s| !s.keeps(i)) {
+            continue;
+        }
+        let acc = af::account(row, "", &ctx.global, file)?;
+        work.push_back((row.name().to_string(), acc));
+    }
+    let opts = options(args);
+    let jobs = Jobs::new(ctx, "backup");
+    let watcher = Watcher { jobs: &jobs };
+    let queue = std::sync::Mutex::new(work);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..args.jobs.max(1) {
+            scope.spawn(|| loop {
+                if crate::interrupt::interrupted() {
+                    break;
+                }
+                let Some((name, acc)) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+                    break;
+                };
+                let obs = af::Prefixed {
+                    inner: &watcher,
+                    prefix: name.clone(),
+                };
+                let connect = || {
+                    acc.connect()
+                        .map(|c| c.client)
+                        .map_err(|e| ConnectError::from(e.message))
+                };
+                let dir = args.to.join(&name);
+                let r = backup_tree(&connect, &Selection::All, &dir, &opts, 1, &obs);
+                let row = match r {
+                    Ok(items) => {
+                        let mut v = json!({"account": name, "status": "ok", "path": dir,
+                            "mailboxes": items.len(), "fetched": 0, "bytes": 0, "failed": 0,
+                            "failed_mailboxes": [], "error": null});
+                        let (mut fetched, mut bytes, mut failed) = (0u64, 0u64, 0usize);
+                        let mut boxes = Vec::new();
+                        for it in &items {
+                            match &it.result {
+                                Ok(r) => {
+                                    fetched += r.fetched;
+                                    bytes += r.bytes;
+                                    failed += r.failed.len();
+                                    if r.verified.as_ref().is_some_and(|v| !v.is_ok()) {
+                                        failed += 1;
+                                    }
+                                }
+                                Err(e) => boxes.push(json!({"mailbox": it.mailbox, "error": e.to_string()})),
+                            }
+                        }
+                        if failed > 0 || !boxes.is_empty() {
+                            v["status"] = json!("incomplete");
+                        }
+                        v["fetched"] = json!(fetched);
+                        v["bytes"] = json!(bytes);
+                        v["failed"] = json!(failed);
+                        v["failed_mailboxes"] = json!(boxes);
+                        v
+                    }
+                    Err(e) => json!({"account": name, "status": "failed", "path": dir, "error": e.to_string()}),
+                };
+                if ctx.json {
+                    use std::io::Write;
+                    let mut so = std::io::stdout().lock();
+                    let _ = writeln!(so, "{row}");
+                    let _ = so.flush();
+                }
+                if let Ok(mut v) = results.lock() {
+                    v.push((name, row));
+                }
+            });
+        }
+    });
+    jobs.finish();
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    if !ctx.json {
+        let mut out = ctx.out();
+        let mut table = Table::new(vec![
+            flex("ACCOUNT"),
+            num("MAILBOXES"),
+            num("NEW"),
+            num("SIZE"),
+            num("FAILED"),
+            col("RESULT"),
+        ]);
+        let n = |v: &Value| v.as_u64().map_or("-".to_string(), |n| n.to_string());
+        for (name, r) in &results {
+            table.push(vec![
+                name.clone(),
+                n(&r["mailboxes"]),
+                n(&r["fetched"]),
+                r["bytes"].as_u64().map_or("-".to_string(), human_size),
+                n(&r["failed"]),
+                match r["error"].as_str() {
+                    Some(e) => format!("failed: {e}"),
+                    None => r["status"].as_str().unwrap_or("").to_string(),
+                },
+            ]);
+        }
+        out.table(&table)?;
+        out.flush()?;
+    }
+    let bad = results.iter().filter(|(_, r)| r["status"] != "ok").count();
+    ctx.note(format!(
+        "imap4: backup: {} account(s){}, {bad} not complete",
+        results.len(),
+        args.shard
+            .map(|s| format!(" (shard {}/{})", s.k, s.n))
+            .unwrap_or_default()
+    ));
+    if crate::interrupt::interrupted() {
+        return Err(CliError::interrupted(
+            "interrupted; what was saved is kept: run the same command again to finish",
+        ));
+    }
+    if bad > 0 {
+        return Err(CliError::new(format!(
+            "{bad} account(s) not completely backed up (see above); run it again to retry them"
+        )));
+    }
+    Ok(Exit::Ok)
 }

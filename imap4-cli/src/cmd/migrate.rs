@@ -1,7 +1,8 @@
 //! `imap4 migrate SRC DST`: every mailbox (or a selection) of one account copied to
-//! another, on the same or another server, incremental on rerun; by `imap4_sync::migrate`.
+//! another, on the same or another server, incremental on rerun; `--accounts FILE` for many
+//! pairs, `--shard K/N` to spread them over machines; by `imap4_sync::migrate`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use imap4_sync::backup::ConnectError;
@@ -20,18 +21,36 @@ pub const EXAMPLES: &str = "Examples:
   imap4 migrate old new --exclude 'Spam*' --exclude Trash
   imap4 migrate old new --include 'Projects/*' --map 'Projects/2019=Archive/2019'
   imap4 --json migrate old new | jq -c '{source, dest, copied}'
+  imap4 migrate --accounts pairs.csv --jobs 8 --shard 0/4     # many accounts, one slice
 
 Run it again to copy what is new and bring flags up to date: a state file (--state)
 remembers which source message is which destination message. Mailboxes with a role
-(Sent, Trash, Drafts, Junk, Archive) go to the destination's mailbox with that role.";
+(Sent, Trash, Drafts, Junk, Archive) go to the destination's mailbox with that role.
+
+--accounts FILE is a CSV with a header row: name, src_host, src_user, src_secret,
+dst_host, dst_user, dst_secret (and optionally src_port, src_tls, src_ca_file, dst_port,
+dst_tls, dst_ca_file). A secret is a reference: env:VARIABLE, cmd:COMMAND or
+oauth2-cmd:COMMAND. One state file per row in --state-dir, one result line per row.";
 
 #[derive(Debug, Args)]
 #[command(after_help = EXAMPLES)]
 pub struct MigrateArgs {
     /// The source account (a name of the config file).
-    pub source: String,
+    #[arg(required_unless_present = "accounts")]
+    pub source: Option<String>,
     /// The destination account (a name of the config file).
-    pub dest: String,
+    #[arg(required_unless_present = "accounts")]
+    pub dest: Option<String>,
+    /// Many account pairs from a CSV file (see below) instead of SRC and DST.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["source", "dest", "state"])]
+    pub accounts: Option<PathBuf>,
+    /// With --accounts: only the rows K, K+N, K+2N, ... (counting data rows from 0), so
+    /// that N machines share one file.
+    #[arg(long, value_name = "K/N", requires = "accounts")]
+    pub shard: Option<crate::accounts_file::Shard>,
+    /// With --accounts: where the state files go (one per row, NAME.json).
+    #[arg(long, value_name = "DIR", requires = "accounts")]
+    pub state_dir: Option<PathBuf>,
     /// Put the source mailbox A at B on the destination (repeatable).
     #[arg(long = "map", value_name = "A=B")]
     pub maps: Vec<String>,
@@ -41,7 +60,8 @@ pub struct MigrateArgs {
     /// Only source mailboxes matching GLOB (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
-    /// Mailboxes copied at once, each on a pair of connections.
+    /// Mailboxes copied at once, each on a pair of connections (with --accounts: accounts
+    /// at once, one pair of connections each).
     #[arg(short, long, value_name = "N", default_value_t = 2)]
     pub jobs: usize,
     /// The state file (default: $XDG_STATE_HOME/imap4/migrate/SRC-DST.json).
@@ -62,15 +82,19 @@ fn named_account(ctx: &Ctx, name: &str) -> CliResult<Account> {
     Account::resolve(&g, &mut |w| eprintln!("imap4: {w}"))
 }
 
-fn state_path(args: &MigrateArgs) -> PathBuf {
-    if let Some(p) = &args.state {
-        return p.clone();
-    }
-    let base = std::env::var_os("XDG_STATE_HOME")
+fn state_base() -> PathBuf {
+    std::env::var_os("XDG_STATE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
+        .unwrap_or_else(std::env::temp_dir)
+        .join("imap4/migrate")
+}
+
+fn state_path(args: &MigrateArgs, src: &str, dst: &str) -> PathBuf {
+    if let Some(p) = &args.state {
+        return p.clone();
+    }
     let clean = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -82,17 +106,10 @@ fn state_path(args: &MigrateArgs) -> PathBuf {
             })
             .collect()
     };
-    base.join("imap4/migrate").join(format!(
-        "{}-{}.json",
-        clean(&args.source),
-        clean(&args.dest)
-    ))
+    state_base().join(format!("{}-{}.json", clean(src), clean(dst)))
 }
 
-pub fn run(ctx: &Ctx, args: &MigrateArgs) -> CliResult {
-    if args.jobs == 0 {
-        return Err(CliError::usage("--jobs must be at least 1"));
-    }
+fn options(args: &MigrateArgs) -> CliResult<MigrateOptions> {
     let mut map = Vec::new();
     for m in &args.maps {
         match m.split_once('=') {
@@ -108,22 +125,32 @@ pub fn run(ctx: &Ctx, args: &MigrateArgs) -> CliResult {
             }
         }
     }
-    let src = named_account(ctx, &args.source)?;
-    let dst = named_account(ctx, &args.dest)?;
-    if src.host == dst.host && src.port == dst.port && src.user == dst.user {
-        return Err(CliError::usage(format!(
-            "{} and {} are the same account ({}@{})",
-            args.source, args.dest, src.user, src.host
-        )));
-    }
-    let opts = MigrateOptions {
+    Ok(MigrateOptions {
         map,
         exclude: args.exclude.clone(),
         include: args.include.clone(),
         dry_run: args.dry_run,
         ..MigrateOptions::default()
+    })
+}
+
+pub fn run(ctx: &Ctx, args: &MigrateArgs) -> CliResult {
+    if args.jobs == 0 {
+        return Err(CliError::usage("--jobs must be at least 1"));
+    }
+    let opts = options(args)?;
+    if let Some(file) = &args.accounts {
+        return run_many(ctx, args, file, &opts);
+    }
+    let (Some(src_name), Some(dst_name)) = (&args.source, &args.dest) else {
+        return Err(CliError::usage(
+            "name the source and destination accounts, or give --accounts FILE",
+        ));
     };
-    let state = state_path(args);
+    let src = named_account(ctx, src_name)?;
+    let dst = named_account(ctx, dst_name)?;
+    same_account(&src, &dst, src_name, dst_name)?;
+    let state = state_path(args, src_name, dst_name);
     let jobs = Jobs::new(ctx, "migrate");
     let watcher = Watcher { jobs: &jobs };
     let cs = || {
@@ -281,4 +308,181 @@ fn report(ctx: &Ctx, items: &[MigrateItem], dry_run: bool) -> CliResult {
         )),
         e => Ok(e),
     }
+}
+
+fn same_account(src: &Account, dst: &Account, a: &str, b: &str) -> CliResult<()> {
+    if src.host == dst.host && src.port == dst.port && src.user == dst.user {
+        return Err(CliError::usage(format!(
+            "{a} and {b} are the same account ({}@{})",
+            src.user, src.host
+        )));
+    }
+    Ok(())
+}
+
+/// The columns of `migrate --accounts`.
+const REQUIRED: &[&str] = &[
+    "name",
+    "src_host",
+    "src_user",
+    "src_secret",
+    "dst_host",
+    "dst_user",
+    "dst_secret",
+];
+const OPTIONAL: &[&str] = &[
+    "src_port",
+    "src_tls",
+    "src_ca_file",
+    "dst_port",
+    "dst_tls",
+    "dst_ca_file",
+];
+
+/// One result line per account (docs/cli-json.md: migrate --accounts).
+fn account_row(name: &str, state: &Path, r: &Result<Vec<MigrateItem>, String>) -> Value {
+    match r {
+        Ok(items) => {
+            let (mut copied, mut bytes, mut skipped, mut flags, mut failed) = (0, 0, 0, 0, 0);
+            let mut failed_boxes = Vec::new();
+            for i in items {
+                match &i.result {
+                    Ok(r) => {
+                        copied += r.copied;
+                        bytes += r.bytes;
+                        skipped += r.skipped;
+                        flags += r.flags_updated;
+                        failed += r.failed.len();
+                    }
+                    Err(e) => {
+                        failed_boxes.push(json!({"source": i.plan.source, "error": e.to_string()}))
+                    }
+                }
+            }
+            let status = if failed == 0 && failed_boxes.is_empty() {
+                "ok"
+            } else {
+                "incomplete"
+            };
+            json!({
+                "account": name, "status": status, "mailboxes": items.len(), "copied": copied,
+                "bytes": bytes, "skipped": skipped, "flags_updated": flags, "failed": failed,
+                "failed_mailboxes": failed_boxes, "state": state, "error": null,
+            })
+        }
+        Err(e) => json!({"account": name, "status": "failed", "state": state, "error": e}),
+    }
+}
+
+fn run_many(ctx: &Ctx, args: &MigrateArgs, file: &Path, opts: &MigrateOptions) -> CliResult {
+    use crate::accounts_file as af;
+    let rows = af::read(file, REQUIRED, OPTIONAL)?;
+    let mut work = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if args.shard.is_some_and(|s| !s.keeps(i)) {
+            continue;
+        }
+        let src = af::account(row, "src_", &ctx.global, file)?;
+        let dst = af::account(row, "dst_", &ctx.global, file)?;
+        same_account(&src, &dst, "src", &format!("dst of line {}", row.line))?;
+        work.push((row.name().to_string(), src, dst));
+    }
+    let dir = args.state_dir.clone().unwrap_or_else(state_base);
+    let jobs = Jobs::new(ctx, "migrate");
+    let watcher = Watcher { jobs: &jobs };
+    let queue = std::sync::Mutex::new(work.into_iter().collect::<std::collections::VecDeque<_>>());
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..args.jobs.max(1) {
+            scope.spawn(|| loop {
+                if crate::interrupt::interrupted() {
+                    break;
+                }
+                let Some((name, src, dst)) = queue.lock().ok().and_then(|mut q| q.pop_front())
+                else {
+                    break;
+                };
+                let state = dir.join(format!("{name}.json"));
+                let obs = af::Prefixed {
+                    inner: &watcher,
+                    prefix: name.clone(),
+                };
+                let cs = || {
+                    src.connect()
+                        .map(|c| c.client)
+                        .map_err(|e| ConnectError::from(e.message))
+                };
+                let cd = || {
+                    dst.connect()
+                        .map(|c| c.client)
+                        .map_err(|e| ConnectError::from(e.message))
+                };
+                let r = migrate(&cs, &cd, &state, opts, 1, &obs)
+                    .map(|(_, items)| items)
+                    .map_err(|e| e.to_string());
+                let row = account_row(&name, &state, &r);
+                if ctx.json {
+                    // One line per account as soon as it is done: a batch killed half way
+                    // still says which accounts finished.
+                    use std::io::Write;
+                    let mut so = std::io::stdout().lock();
+                    let _ = writeln!(so, "{row}");
+                    let _ = so.flush();
+                }
+                if let Ok(mut v) = results.lock() {
+                    v.push((name, row));
+                }
+            });
+        }
+    });
+    jobs.finish();
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    if !ctx.json {
+        let mut out = ctx.out();
+        let mut table = Table::new(vec![
+            flex("ACCOUNT"),
+            num("MAILBOXES"),
+            num(if args.dry_run { "TO COPY" } else { "COPIED" }),
+            num("SIZE"),
+            num("FAILED"),
+            col("RESULT"),
+        ]);
+        let n = |v: &Value| v.as_u64().map_or("-".to_string(), |n| n.to_string());
+        for (name, r) in &results {
+            table.push(vec![
+                name.clone(),
+                n(&r["mailboxes"]),
+                n(&r["copied"]),
+                r["bytes"].as_u64().map_or("-".to_string(), human_size),
+                n(&r["failed"]),
+                match r["error"].as_str() {
+                    Some(e) => format!("failed: {e}"),
+                    None => r["status"].as_str().unwrap_or("").to_string(),
+                },
+            ]);
+        }
+        out.table(&table)?;
+        out.flush()?;
+    }
+    let bad = results.iter().filter(|(_, r)| r["status"] != "ok").count();
+    ctx.note(format!(
+        "imap4: migrate: {} account(s){}, {bad} not complete; states in {}",
+        results.len(),
+        args.shard
+            .map(|s| format!(" (shard {}/{})", s.k, s.n))
+            .unwrap_or_default(),
+        dir.display()
+    ));
+    if crate::interrupt::interrupted() {
+        return Err(CliError::interrupted(
+            "interrupted; run the same command again to finish",
+        ));
+    }
+    if bad > 0 {
+        return Err(CliError::new(format!(
+            "{bad} account(s) not completely migrated (see above); run it again to retry them"
+        )));
+    }
+    Ok(Exit::Ok)
 }
