@@ -352,7 +352,7 @@ fn many_accounts_from_a_csv_in_shards() {
 
     // Bad files: refused before connecting, with the line, never echoing a secret.
     let bad = dir.join("bad.csv");
-    let mut refuse = |text: &str, want: &str| {
+    let refuse = |text: &str, want: &str| {
         write(&bad, text.as_bytes());
         let r = csv_run(&["migrate", "--accounts", bad.to_str().unwrap()], &envs).code(2);
         assert!(r.stderr.contains(want), "{}", r.stderr);
