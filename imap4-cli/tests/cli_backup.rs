@@ -693,3 +693,63 @@ fn restore_killed_at_random_points() {
     remove_tree(&mut c, src);
     remove_tree(&mut c, dst);
 }
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn mbox_tree_backup_verify_restore() {
+    let u = User::n(14);
+    let mut c = u.client();
+    let top = "cb-mbox";
+    fresh(&mut c, top);
+    c.create("cb-mbox/Ünter").unwrap();
+    for (i, n) in [top, "cb-mbox/Ünter"].iter().enumerate() {
+        for j in 0..3 {
+            let fl = if j == 0 {
+                vec![Flag::Seen, Flag::parse(b"$Work")]
+            } else {
+                vec![]
+            };
+            add(&mut c, n, 10 * i + j, 100, &fl);
+        }
+    }
+    let dir = temp_dir("backup-mbox");
+    let ds = dir.to_str().unwrap();
+    let r = u
+        .run(&[
+            "--json",
+            "backup",
+            top,
+            "cb-mbox/Ünter",
+            "--to",
+            ds,
+            "--format",
+            "mbox",
+        ])
+        .ok();
+    assert!(
+        r.json()
+            .iter()
+            .all(|j| j["status"] == "ok" && j["fetched"] == 3),
+        "{}",
+        r.stdout
+    );
+    assert!(dir.join("cb-mbox.mbox").is_file());
+    assert!(dir.join("cb-mbox/Ünter.mbox").is_file());
+    let r = u.run(&["verify", "--all", "--from", ds]).ok();
+    assert_eq!(r.stdout.matches(" ok").count(), 2, "{}", r.stdout);
+    // Restored below a prefix: the same messages, flags and dates.
+    remove_tree(&mut c, "cb-mrest");
+    c.create("cb-mrest").unwrap();
+    u.run(&["--quiet", "restore", ds, "--all", "--to", "cb-mrest"])
+        .ok();
+    for n in [top, "cb-mbox/Ünter"] {
+        assert_eq!(
+            by_id(&mut c, &format!("cb-mrest/{n}")),
+            by_id(&mut c, n),
+            "{n}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_tree(&mut c, top);
+    remove_tree(&mut c, "cb-mrest");
+}

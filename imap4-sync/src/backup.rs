@@ -70,6 +70,18 @@ pub struct Options {
     /// After a run that changed something, compare the backup with the server
     /// ([`crate::verify`]) and put the result in [`Report::verified`].
     pub verify: bool,
+    /// What [`backup_tree`] writes for each mailbox.
+    pub format: Format,
+}
+
+/// The local form of a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// One Maildir per mailbox (a directory).
+    #[default]
+    Maildir,
+    /// One mbox file per mailbox (`PATH.mbox`; see [`crate::mbox`]).
+    Mbox,
 }
 
 /// How a rerun learns what changed on the server.
@@ -93,6 +105,7 @@ impl Default for Options {
             fsync_threads: 4,
             changes: Changes::Auto,
             verify: true,
+            format: Format::Maildir,
         }
     }
 }
@@ -285,7 +298,7 @@ fn system_time(secs: i64) -> SystemTime {
 }
 
 /// The value of the Message-ID header in a message's header bytes.
-fn message_id(header: &[u8]) -> Option<String> {
+pub(crate) fn message_id(header: &[u8]) -> Option<String> {
     let h = imap4::mime::Headers::parse(header);
     let v = h.get("Message-ID")?;
     let s = String::from_utf8_lossy(v).trim().to_string();
@@ -1298,9 +1311,20 @@ where
         })
         .collect();
     let todo: Vec<String> = names.into_iter().map(|(n, _)| n).collect();
-    let done = in_parallel(connect, Some(first), todo, jobs, obs, |c, name| {
-        backup_mailbox(c, name, &dir.join(&paths[name]), opts, obs)
-    });
+    let done = in_parallel(
+        connect,
+        Some(first),
+        todo,
+        jobs,
+        obs,
+        |c, name| match opts.format {
+            Format::Maildir => backup_mailbox(c, name, &dir.join(&paths[name]), opts, obs),
+            Format::Mbox => {
+                let file = dir.join(format!("{}.mbox", paths[name]));
+                crate::mbox::backup_mbox(c, name, &file, opts, obs)
+            }
+        },
+    );
     out.extend(
         done.into_iter()
             .map(|(mailbox, result)| TreeItem { mailbox, result }),

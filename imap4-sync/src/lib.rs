@@ -23,6 +23,7 @@
 
 pub mod backup;
 pub mod maildir;
+pub mod mbox;
 pub mod migrate;
 pub mod names;
 pub mod restore;

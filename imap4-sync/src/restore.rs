@@ -716,7 +716,17 @@ where
     let items: Vec<(String, PathBuf)> = index
         .mailboxes
         .iter()
-        .map(|(name, rel)| (dest_name(name), dir.join(rel)))
+        .map(|(name, rel)| {
+            // An mbox tree holds `PATH.mbox` files.
+            let p = dir.join(rel);
+            let mbox = PathBuf::from(format!("{}.mbox", p.display()));
+            let p = if !p.join("cur").is_dir() && mbox.is_file() {
+                mbox
+            } else {
+                p
+            };
+            (dest_name(name), p)
+        })
         .collect();
     let done =
         crate::backup::in_parallel(connect, Some(first), items, jobs, obs, |c, (mb, path)| {

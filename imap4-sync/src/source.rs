@@ -767,7 +767,7 @@ fn trim(b: &[u8]) -> &[u8] {
 
 /// Removes the headers mail programs keep their local state in (Status, X-Status,
 /// X-Keywords, X-UID, X-IMAP, X-IMAPbase, X-Mozilla-*) and turns them into flags.
-fn take_status_headers(msg: &[u8]) -> (Vec<u8>, Vec<Flag>) {
+pub(crate) fn take_status_headers(msg: &[u8]) -> (Vec<u8>, Vec<Flag>) {
     const DROP: [&[u8]; 9] = [
         b"status",
         b"x-status",

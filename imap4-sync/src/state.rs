@@ -54,6 +54,10 @@ pub struct MailboxState {
     /// from an earlier UIDVALIDITY, relative to the mailbox's directory.
     #[serde(default)]
     pub kept: Vec<String>,
+    /// For an mbox backup: the bytes of the file that the entries account for (anything
+    /// after is the remains of an interrupted append, cut off by the next run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mbox_length: Option<u64>,
 }
 
 /// One saved message.
@@ -107,12 +111,18 @@ impl MailboxState {
             highest_modseq: None,
             messages: BTreeMap::new(),
             kept: Vec::new(),
+            mbox_length: None,
         }
     }
 
     /// Reads `dir`'s state; `Ok(None)` when there is none yet.
     pub fn load(dir: &Path) -> Result<Option<MailboxState>, StateError> {
-        let path = dir.join(STATE_FILE);
+        MailboxState::load_file(&dir.join(STATE_FILE))
+    }
+
+    /// Reads the state file `path`; `Ok(None)` when there is none.
+    pub fn load_file(path: &Path) -> Result<Option<MailboxState>, StateError> {
+        let path = path.to_path_buf();
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -136,7 +146,12 @@ impl MailboxState {
 
     /// Replaces `dir`'s state (write, fsync, rename, fsync the directory).
     pub fn save(&self, dir: &Path) -> Result<(), StateError> {
-        let path = dir.join(STATE_FILE);
+        self.save_file(&dir.join(STATE_FILE))
+    }
+
+    /// Replaces the state file `path` (write, fsync, rename, fsync the directory).
+    pub fn save_file(&self, path: &Path) -> Result<(), StateError> {
+        let path = path.to_path_buf();
         let bytes = serde_json::to_vec(self).map_err(|e| StateError::Invalid {
             path: path.clone(),
             reason: e.to_string(),

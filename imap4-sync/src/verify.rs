@@ -134,3 +134,82 @@ pub fn verify_mailbox<S: Stream>(
     v.missing.dedup();
     Ok(v)
 }
+
+/// [`verify_mailbox`] for an mbox backup ([`crate::mbox`]): every UID on the server is
+/// in the state, nothing more, and each message's bytes lie inside the file. (Sizes are
+/// not compared: a message's mbox form differs from the server's bytes.)
+pub fn verify_mbox<S: Stream>(
+    client: &mut Client<S>,
+    mailbox: &str,
+    file: &Path,
+) -> Result<Verified, Error> {
+    let spath = crate::mbox::state_path(file);
+    let Some(state) = MailboxState::load_file(&spath)? else {
+        return Err(StateError::Invalid {
+            path: spath,
+            reason: "no backup here (the state file is missing)".into(),
+        }
+        .into());
+    };
+    let mbx = client.examine(mailbox)?;
+    let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let mut v = Verified {
+        mailbox: mailbox.to_string(),
+        server_messages: u64::from(mbx.exists),
+        uid_validity_differs: state.uid_validity != mbx.uid_validity,
+        local_bytes: len,
+        ..Verified::default()
+    };
+    let mut server: BTreeMap<u32, (u64, Vec<String>)> = BTreeMap::new();
+    if mbx.exists > 0 {
+        let all = SequenceSet::parse(b"1:*").expect("static set");
+        for f in client.uid_fetch(
+            &all,
+            [FetchAttr::Uid, FetchAttr::Rfc822Size, FetchAttr::Flags],
+        )? {
+            let f = f?;
+            if let Some(uid) = f.uid() {
+                let mut flags: Vec<String> = f
+                    .flags()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter(|f| !matches!(f, Flag::Recent))
+                    .map(|f| f.to_string())
+                    .collect();
+                flags.sort();
+                flags.dedup();
+                server.insert(uid, (f.size().unwrap_or(0), flags));
+            }
+        }
+    }
+    v.server_bytes = server.values().map(|s| s.0).sum();
+    for (uid, e) in &state.messages {
+        let inside = e
+            .file
+            .strip_prefix("mbox:")
+            .and_then(|r| r.split_once(':'))
+            .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
+            .is_some_and(|(a, b)| a + b <= len);
+        match server.get(uid) {
+            Some((_, flags)) if inside => {
+                v.local_messages += 1;
+                if flags != &e.flags {
+                    v.flags_differ.push(*uid);
+                }
+            }
+            Some(_) => v.missing.push(*uid),
+            None => {
+                v.local_messages += 1;
+                v.extra.push(*uid);
+            }
+        }
+    }
+    for uid in server.keys() {
+        if !state.messages.contains_key(uid) {
+            v.missing.push(*uid);
+        }
+    }
+    v.missing.sort_unstable();
+    v.missing.dedup();
+    Ok(v)
+}

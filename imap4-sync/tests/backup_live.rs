@@ -7,6 +7,7 @@
 //! User: mallory (IMAP4_USER13).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use imap4::blocking::Client;
@@ -545,4 +546,152 @@ fn restore_round_trip() {
         by_id(&mut c, "sync-rt/Ünter")
     );
     std::fs::remove_dir_all(&tree).unwrap();
+}
+
+/// An mbox backup read back through the source reader: by Message-ID, (bytes, flags, date).
+fn mbox_by_id(file: &Path) -> BTreeMap<String, (Vec<u8>, Vec<String>, i64)> {
+    let mut out = BTreeMap::new();
+    for m in Source::open(file).unwrap() {
+        let m = m.unwrap();
+        let h = imap4::mime::Headers::parse(&m.bytes);
+        let id = String::from_utf8_lossy(h.get("Message-ID").unwrap_or(b"?")).to_string();
+        let mut fl: Vec<String> = m.flags.iter().map(|f| f.to_string()).collect();
+        fl.sort();
+        let old = out.insert(id.clone(), (m.bytes, fl, m.date.unwrap().to_unix()));
+        assert!(old.is_none(), "{id} twice in the mbox");
+    }
+    out
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn mbox_backups() {
+    use imap4_sync::mbox::{backup_mbox, state_path};
+    let mb = "sync-mbox";
+    let mut c = client();
+    fresh(&mut c, mb);
+    let mut uids = Vec::new();
+    for i in 0..8 {
+        let flags: Vec<Flag> = match i % 3 {
+            0 => vec![Flag::Seen, Flag::parse(b"$Junk")],
+            1 => vec![Flag::Answered, Flag::Flagged, Flag::Draft],
+            _ => vec![],
+        };
+        uids.push(add(&mut c, mb, msg(i, mb), &flags, date(i)));
+    }
+    let tricky = "Subject: quoting\r\nMessage-ID: <from@x>\r\n\r\nFrom the start\r\n>From quoted\r\n\r\nFrom again\r\n";
+    // (mbox has no way to say that a message's last line had no line end: such a line
+    // gets one, the one difference an mbox backup makes to a message.)
+    uids.push(add(&mut c, mb, tricky.as_bytes().to_vec(), &[], date(20)));
+    let big = format!(
+        "Subject: big\r\nMessage-ID: <big@mbox>\r\n\r\n{}",
+        "abcdefgh\r\n".repeat(150_000)
+    );
+    uids.push(add(&mut c, mb, big.into_bytes(), &[Flag::Seen], date(21)));
+    let dir = temp("mbox");
+    let file = dir.join("box.mbox");
+    let opts = Options {
+        batch: 4,
+        ..Options::default()
+    };
+    let check = |c: &mut Client| {
+        let want: BTreeMap<_, _> = by_id(c, mb);
+        let got = mbox_by_id(&file);
+        let brief = |m: &BTreeMap<String, (Vec<u8>, Vec<String>, i64)>| -> Vec<String> {
+            m.iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{k} {} {:?} {} {:?}",
+                        v.0.len(),
+                        v.1,
+                        v.2,
+                        &v.0[v.0.len().saturating_sub(6)..]
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            brief(&got),
+            brief(&want),
+            "the mbox holds the server's messages"
+        );
+        assert!(got == want, "same bytes");
+        let v = imap4_sync::verify::verify_mbox(c, mb, &file).unwrap();
+        assert!(v.is_ok() && v.flags_differ.is_empty(), "{v:?}");
+    };
+    let r = backup_mbox(&mut c, mb, &file, &opts, &NoObserver).unwrap();
+    assert_eq!(r.fetched, 10, "{r:?}");
+    check(&mut c);
+    let r = backup_mbox(&mut c, mb, &file, &opts, &NoObserver).unwrap();
+    assert!(r.unchanged, "{r:?}");
+
+    // Only new mail: appended.
+    let size = std::fs::metadata(&file).unwrap().len();
+    add(&mut c, mb, msg(30, mb), &[], date(30));
+    let r = backup_mbox(&mut c, mb, &file, &opts, &NoObserver).unwrap();
+    assert_eq!(r.fetched, 1);
+    assert!(std::fs::metadata(&file).unwrap().len() > size);
+    check(&mut c);
+
+    // Flags, an expunge and new mail: rewritten.
+    c.select(mb).unwrap();
+    c.uid_store(uids[2], StoreMode::Add, [Flag::Seen, Flag::parse(b"Later")])
+        .unwrap();
+    c.uid_store(uids[3], StoreMode::Remove, [Flag::Seen])
+        .unwrap();
+    c.uid_store(uids[4], StoreMode::Add, [Flag::Deleted])
+        .unwrap();
+    c.uid_expunge(uids[4]).unwrap();
+    add(&mut c, mb, msg(31, mb), &[Flag::Flagged], date(31));
+    let r = backup_mbox(&mut c, mb, &file, &opts, &NoObserver).unwrap();
+    assert_eq!((r.fetched, r.removed, r.flags_updated), (1, 1, 2), "{r:?}");
+    check(&mut c);
+
+    // An interrupted append left half a message at the end: cut off, then appended again.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap()
+        .write_all(b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\nSubject: half")
+        .unwrap();
+    add(&mut c, mb, msg(32, mb), &[], date(32));
+    let r = backup_mbox(&mut c, mb, &file, &opts, &NoObserver).unwrap();
+    assert_eq!(r.fetched, 1);
+    check(&mut c);
+
+    // A rewrite killed between its two renames, on either side of the first.
+    let next = {
+        let mut p = state_path(&file).into_os_string();
+        p.push(".next");
+        PathBuf::from(p)
+    };
+    let mut tmp = file.clone().into_os_string();
+    tmp.push(".imap4-new");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&next, b"{\"garbage\": true}").unwrap();
+    std::fs::write(&tmp, b"From x\n\nhalf a rewrite\n").unwrap();
+    let r = backup_mbox(&mut c, mb, &file, &opts, &NoObserver).unwrap();
+    assert!(r.unchanged, "undone: the old file and state stand: {r:?}");
+    assert!(!next.exists() && !tmp.exists());
+    check(&mut c);
+    // After the first rename: the new file is in place, its state beside it.
+    std::fs::copy(state_path(&file), &next).unwrap();
+    std::fs::write(state_path(&file), b"{\"version\": 1, \"old").unwrap();
+    let r = backup_mbox(&mut c, mb, &file, &opts, &NoObserver).unwrap();
+    assert!(r.unchanged && r.notes.is_empty(), "finished: {r:?}");
+    check(&mut c);
+
+    // The mailbox recreated: the saved messages are matched again, not downloaded.
+    let all = by_id(&mut c, mb);
+    fresh(&mut c, mb);
+    for (bytes, flags, d) in all.values() {
+        let fl: Vec<Flag> = flags.iter().map(|f| Flag::parse(f.as_bytes())).collect();
+        c.append(mb, bytes.clone(), fl, InternalDate::from_unix(*d, 0))
+            .unwrap();
+    }
+    let r = backup_mbox(&mut c, mb, &file, &opts, &NoObserver).unwrap();
+    let ch = r.uid_validity_change.clone().unwrap();
+    assert_eq!((ch.rematched, r.fetched), (all.len() as u64, 0), "{r:?}");
+    check(&mut c);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

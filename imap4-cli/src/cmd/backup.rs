@@ -20,6 +20,7 @@ pub const EXAMPLES: &str = "Examples:
   imap4 backup INBOX --to ~/backup/inbox           # DIR becomes INBOX's Maildir
   imap4 backup --all --to ~/backup/mail --jobs 4   # every mailbox, one Maildir each
   imap4 backup Archive Sent --to ~/backup/mail     # these, one Maildir each below DIR
+  imap4 backup --all --to ~/backup/mbox --format mbox   # DIR/INBOX.mbox, DIR/Archive.mbox ...
   imap4 --json backup --all --to /srv/mail | jq -c '{mailbox, fetched}'
   imap4 verify --all --from ~/backup/mail
   imap4 backup --accounts staff.csv --to /srv/backup --jobs 8 --shard 2/4
@@ -61,6 +62,16 @@ pub struct BackupArgs {
     /// Skip the final comparison of counts and sizes with the server.
     #[arg(long)]
     pub no_verify: bool,
+    /// maildir (a directory per mailbox) or mbox (a file per mailbox, DIR/NAME.mbox,
+    /// flags in Status/X-Status/X-Keywords).
+    #[arg(long, value_enum, default_value_t = FormatArg::Maildir)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Maildir,
+    Mbox,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -124,7 +135,8 @@ pub fn run(ctx: &Ctx, args: &BackupArgs) -> CliResult {
     if args.jobs == 0 {
         return Err(CliError::usage("--jobs must be at least 1"));
     }
-    let one = !args.all && args.mailboxes.len() == 1;
+    // An mbox backup is always a directory of files, one per mailbox.
+    let one = !args.all && args.mailboxes.len() == 1 && args.format == FormatArg::Maildir;
     match (layout(&args.to), one) {
         (Layout::Tree, true) => {
             return Err(CliError::usage(format!(
@@ -362,6 +374,10 @@ fn options(args: &BackupArgs) -> Options {
             ChangesArg::Full => Changes::Full,
         },
         verify: !args.no_verify,
+        format: match args.format {
+            FormatArg::Maildir => imap4_sync::backup::Format::Maildir,
+            FormatArg::Mbox => imap4_sync::backup::Format::Mbox,
+        },
         ..Options::default()
     }
 }

@@ -95,8 +95,14 @@ pub fn run(ctx: &Ctx, args: &VerifyArgs) -> CliResult {
         col("RESULT"),
     ]);
     for (mb, dir) in &todo {
-        let v: Result<Verified, String> =
-            verify_mailbox(&mut conn.client, mb, dir).map_err(|e| e.to_string());
+        // A tree of mbox files names each mailbox by its path without `.mbox`.
+        let mbox = PathBuf::from(format!("{}.mbox", dir.display()));
+        let v: Result<Verified, String> = if !dir.join("cur").is_dir() && mbox.is_file() {
+            imap4_sync::verify::verify_mbox(&mut conn.client, mb, &mbox)
+        } else {
+            verify_mailbox(&mut conn.client, mb, dir)
+        }
+        .map_err(|e| e.to_string());
         let ok = v.as_ref().is_ok_and(Verified::is_ok);
         if !ok {
             bad += 1;
