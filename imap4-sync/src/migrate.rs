@@ -49,7 +49,7 @@ use crate::backup::{ConnectError, Error, Observer};
 use crate::restore::{Item, RestoreFailed, RestoreOptions, Uploader};
 
 /// How a migration behaves.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MigrateOptions {
     /// `(source, destination)` names that override the computed mapping.
     pub map: Vec<(String, String)>,
@@ -59,8 +59,23 @@ pub struct MigrateOptions {
     pub include: Vec<String>,
     /// Plan and count, change nothing.
     pub dry_run: bool,
-    /// Batches (defaults of [`RestoreOptions`]: 100 messages or 8 MiB).
+    /// Batches: 100 messages or 4 MiB by default (two are in memory at a time).
     pub upload: RestoreOptions,
+}
+
+impl Default for MigrateOptions {
+    fn default() -> MigrateOptions {
+        MigrateOptions {
+            map: Vec::new(),
+            exclude: Vec::new(),
+            include: Vec::new(),
+            dry_run: false,
+            upload: RestoreOptions {
+                batch_bytes: 4 << 20,
+                ..RestoreOptions::default()
+            },
+        }
+    }
 }
 
 /// Where one source mailbox goes.
@@ -339,16 +354,18 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
     state.dest_uid_validity = up.uid_validity;
 
     // The source's messages and flags.
+    let mut sizes: HashMap<u32, u64> = HashMap::new();
     let listing: Vec<(u32, Vec<Flag>)> = if st.exists == 0 {
         Vec::new()
     } else {
         src.uid_fetch(
             &SequenceSet::parse(b"1:*").expect("static"),
-            [FetchAttr::Uid, FetchAttr::Flags],
+            [FetchAttr::Uid, FetchAttr::Flags, FetchAttr::Rfc822Size],
         )?
         .collect_all()?
         .into_iter()
         .filter_map(|f| {
+            sizes.insert(f.uid()?, f.size().unwrap_or(0));
             Some((
                 f.uid()?,
                 f.flags().map(<[Flag]>::to_vec).unwrap_or_default(),
@@ -363,14 +380,30 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
         .collect();
     obs.start(&plan.source, todo.len() as u64);
 
-    // Download the next batch while the previous one is uploaded.
+    // Download the next batch while the previous one is uploaded; a batch is at most
+    // `batch_messages` messages and `batch_bytes` bytes (or one bigger message), so that
+    // memory holds about two batches.
     let batch_n = opts.upload.batch_messages.max(1);
+    let mut chunks: Vec<Vec<u32>> = Vec::new();
+    let mut bytes = 0u64;
+    for u in &todo {
+        let n = sizes.get(u).copied().unwrap_or(0);
+        let full = chunks
+            .last()
+            .is_none_or(|c| c.len() >= batch_n || bytes + n > opts.upload.batch_bytes as u64);
+        if full {
+            chunks.push(Vec::new());
+            bytes = 0;
+        }
+        bytes += n;
+        chunks.last_mut().expect("pushed").push(*u);
+    }
     let (tx, rx) = mpsc::sync_channel::<Result<Vec<Item>, Error>>(1);
     let source_name = plan.source.clone();
     let result = std::thread::scope(|scope| -> Result<(), Error> {
-        let todo = &todo;
+        let chunks = &chunks;
         scope.spawn(move || {
-            for chunk in todo.chunks(batch_n) {
+            for chunk in chunks {
                 if obs.cancelled() {
                     break;
                 }
