@@ -232,7 +232,7 @@ pub enum Error {
     },
 }
 
-fn io_at(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
     move |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -241,7 +241,7 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
 
 /// Flags as the state keeps them (without `\Recent`, which is the session's, not the
 /// message's).
-fn flag_strings(flags: &[Flag]) -> Vec<String> {
+pub(crate) fn flag_strings(flags: &[Flag]) -> Vec<String> {
     let mut v: Vec<String> = flags
         .iter()
         .filter(|f| !matches!(f, Flag::Recent | Flag::MayCreate))

@@ -35,10 +35,10 @@ use std::path::{Path, PathBuf};
 use imap4::blocking::{Client, Stream};
 use imap4::proto::date::InternalDate;
 use imap4::proto::encode::{FetchAttr, Select};
-use imap4::proto::{Fetch, Flag, Section, SequenceSet};
+use imap4::proto::{Fetch, Section, SequenceSet};
 use imap4::session::MessageSink;
 
-use crate::backup::{Error, Observer, Options, Report, UidValidityChange};
+use crate::backup::{flag_strings, io_at, Error, Observer, Options, Report, UidValidityChange};
 use crate::maildir::{sync_dir, write_atomic};
 use crate::state::{Entry, MailboxState};
 
@@ -61,13 +61,6 @@ fn tmp_path(file: &Path) -> PathBuf {
     let mut p = file.as_os_str().to_owned();
     p.push(".imap4-new");
     PathBuf::from(p)
-}
-
-fn io_at(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// `Tue Mar  5 10:00:00 2024` (UTC), for the `From ` line.
@@ -237,17 +230,6 @@ struct Listed {
     flags: Vec<String>,
     date: Option<i64>,
     size: u64,
-}
-
-fn flag_strings(flags: &[Flag]) -> Vec<String> {
-    let mut v: Vec<String> = flags
-        .iter()
-        .filter(|f| !matches!(f, Flag::Recent | Flag::MayCreate))
-        .map(|f| f.to_string())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
 }
 
 /// Appends the fetched messages to the file; records offsets.
@@ -742,6 +724,7 @@ fn message_ids<S: Stream>(client: &mut Client<S>) -> Result<HashMap<u32, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use imap4::proto::Flag;
 
     #[test]
     fn asctime_of_known_dates() {

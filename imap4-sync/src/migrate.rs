@@ -304,17 +304,6 @@ pub fn plan<S: Stream, T: Stream>(
     Ok(out)
 }
 
-fn flag_set(flags: &[Flag]) -> Vec<String> {
-    let mut v: Vec<String> = flags
-        .iter()
-        .filter(|f| !matches!(f, Flag::Recent | Flag::MayCreate))
-        .map(|f| f.to_string())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
 /// Copies one mailbox (see the [module documentation](self)); `state` is updated, and
 /// `save` is called with it after each batch (write it somewhere durable).
 pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
@@ -528,7 +517,12 @@ fn sync_flags<T: Stream>(
         )?
         .collect_all()?
         .into_iter()
-        .filter_map(|f| Some((f.uid()?, flag_set(f.flags().unwrap_or(&[])))))
+        .filter_map(|f| {
+            Some((
+                f.uid()?,
+                crate::backup::flag_strings(f.flags().unwrap_or(&[])),
+            ))
+        })
         .collect();
     let mut changes = Vec::new();
     for (uid, flags) in &want {
@@ -541,7 +535,7 @@ fn sync_flags<T: Stream>(
             flags.retain(|f| !matches!(f, Flag::Keyword(_)) || st.permanent_flags.contains(f));
         }
         if let Some(cur) = now.get(uid) {
-            if *cur != flag_set(&flags) {
+            if *cur != crate::backup::flag_strings(&flags) {
                 changes.push((
                     SequenceSet::single(*uid).expect("uid > 0"),
                     StoreMode::Replace,

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use imap4::blocking::{Client, Stream};
 use imap4::proto::encode::FetchAttr;
-use imap4::proto::{Flag, SequenceSet};
+use imap4::proto::SequenceSet;
 use serde::Serialize;
 
 use crate::backup::Error;
@@ -80,28 +80,7 @@ pub fn verify_mailbox<S: Stream>(
         uid_validity_differs: state.uid_validity != mbx.uid_validity,
         ..Verified::default()
     };
-    let mut server: BTreeMap<u32, (u64, Vec<String>)> = BTreeMap::new();
-    if mbx.exists > 0 {
-        let all = SequenceSet::parse(b"1:*").expect("static set");
-        for f in client.uid_fetch(
-            &all,
-            [FetchAttr::Uid, FetchAttr::Rfc822Size, FetchAttr::Flags],
-        )? {
-            let f = f?;
-            if let Some(uid) = f.uid() {
-                let mut flags: Vec<String> = f
-                    .flags()
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter(|f| !matches!(f, Flag::Recent))
-                    .map(|f| f.to_string())
-                    .collect();
-                flags.sort();
-                flags.dedup();
-                server.insert(uid, (f.size().unwrap_or(0), flags));
-            }
-        }
-    }
+    let server = server_messages(client, mbx.exists)?;
     v.server_bytes = server.values().map(|s| s.0).sum();
     for (uid, e) in &state.messages {
         let on_disk = std::fs::metadata(dir.join(&e.file)).map(|m| m.len());
@@ -160,28 +139,7 @@ pub fn verify_mbox<S: Stream>(
         local_bytes: len,
         ..Verified::default()
     };
-    let mut server: BTreeMap<u32, (u64, Vec<String>)> = BTreeMap::new();
-    if mbx.exists > 0 {
-        let all = SequenceSet::parse(b"1:*").expect("static set");
-        for f in client.uid_fetch(
-            &all,
-            [FetchAttr::Uid, FetchAttr::Rfc822Size, FetchAttr::Flags],
-        )? {
-            let f = f?;
-            if let Some(uid) = f.uid() {
-                let mut flags: Vec<String> = f
-                    .flags()
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter(|f| !matches!(f, Flag::Recent))
-                    .map(|f| f.to_string())
-                    .collect();
-                flags.sort();
-                flags.dedup();
-                server.insert(uid, (f.size().unwrap_or(0), flags));
-            }
-        }
-    }
+    let server = server_messages(client, mbx.exists)?;
     v.server_bytes = server.values().map(|s| s.0).sum();
     for (uid, e) in &state.messages {
         let inside = e
@@ -212,4 +170,27 @@ pub fn verify_mbox<S: Stream>(
     v.missing.sort_unstable();
     v.missing.dedup();
     Ok(v)
+}
+
+/// The selected mailbox's messages: UID → (RFC822.SIZE, flags as the state keeps them).
+fn server_messages<S: Stream>(
+    client: &mut Client<S>,
+    exists: u32,
+) -> Result<BTreeMap<u32, (u64, Vec<String>)>, Error> {
+    let mut server = BTreeMap::new();
+    if exists == 0 {
+        return Ok(server);
+    }
+    let all = SequenceSet::parse(b"1:*").expect("static set");
+    for f in client.uid_fetch(
+        &all,
+        [FetchAttr::Uid, FetchAttr::Rfc822Size, FetchAttr::Flags],
+    )? {
+        let f = f?;
+        if let Some(uid) = f.uid() {
+            let flags = crate::backup::flag_strings(f.flags().unwrap_or(&[]));
+            server.insert(uid, (f.size().unwrap_or(0), flags));
+        }
+    }
+    Ok(server)
 }
