@@ -309,6 +309,106 @@ impl Observer for Prefixed<'_> {
     }
 }
 
+/// Runs `work` on each named item, `jobs` at a time, until Ctrl-C; with --json prints
+/// each result line as soon as it is ready (a batch killed half way still says which
+/// accounts finished). Returns the results sorted by name.
+pub fn for_each<T: Sync>(
+    ctx: &crate::output::Ctx,
+    jobs: usize,
+    items: Vec<(String, T)>,
+    work: impl Fn(&str, &T) -> serde_json::Value + Sync,
+) -> Vec<(String, serde_json::Value)> {
+    let queue = std::sync::Mutex::new(items.iter().collect::<std::collections::VecDeque<_>>());
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| loop {
+                if crate::interrupt::interrupted() {
+                    break;
+                }
+                let Some((name, item)) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+                    break;
+                };
+                let row = work(name, item);
+                if ctx.json {
+                    use std::io::Write;
+                    let mut so = std::io::stdout().lock();
+                    let _ = writeln!(so, "{row}");
+                    let _ = so.flush();
+                }
+                if let Ok(mut v) = results.lock() {
+                    v.push((name.clone(), row));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    results
+}
+
+/// The table of per-account rows (not with --json: those lines are out already), the
+/// summary note, and the exit: `count` is the title and key of the messages column,
+/// `what` the job ("backup"), `done` the past tense for the error ("backed up").
+pub fn finish(
+    ctx: &crate::output::Ctx,
+    results: &[(String, serde_json::Value)],
+    count: (&'static str, &str),
+    what: &str,
+    done: &str,
+    shard: Option<Shard>,
+    note: &str,
+) -> CliResult {
+    use crate::output::{col, flex, human_size, num, Table};
+    use serde_json::Value;
+    if !ctx.json {
+        let mut out = ctx.out();
+        let mut table = Table::new(vec![
+            flex("ACCOUNT"),
+            num("MAILBOXES"),
+            num(count.0),
+            num("SIZE"),
+            num("FAILED"),
+            col("RESULT"),
+        ]);
+        let n = |v: &Value| v.as_u64().map_or("-".to_string(), |n| n.to_string());
+        for (name, r) in results {
+            table.push(vec![
+                name.clone(),
+                n(&r["mailboxes"]),
+                n(&r[count.1]),
+                r["bytes"].as_u64().map_or("-".to_string(), human_size),
+                n(&r["failed"]),
+                match r["error"].as_str() {
+                    Some(e) => format!("failed: {e}"),
+                    None => r["status"].as_str().unwrap_or("").to_string(),
+                },
+            ]);
+        }
+        out.table(&table)?;
+        out.flush()?;
+    }
+    let bad = results.iter().filter(|(_, r)| r["status"] != "ok").count();
+    ctx.note(format!(
+        "imap4: {what}: {} account(s){}, {bad} not complete{note}",
+        results.len(),
+        shard
+            .map(|s| format!(" (shard {}/{})", s.k, s.n))
+            .unwrap_or_default()
+    ));
+    if crate::interrupt::interrupted() {
+        return Err(CliError::interrupted(
+            "interrupted; what was done is kept: run the same command again to finish",
+        ));
+    }
+    if bad > 0 {
+        return Err(CliError::new(format!(
+            "{bad} account(s) not completely {done} (see above); run it again to retry them"
+        )));
+    }
+    Ok(crate::error::Exit::Ok)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

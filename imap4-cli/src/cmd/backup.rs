@@ -391,129 +391,73 @@ fn run_many(ctx: &Ctx, args: &BackupArgs, file: &Path) -> CliResult {
         &["name", "host", "user", "secret"],
         &["port", "tls", "ca_file"],
     )?;
-    let mut work = std::collections::VecDeque::new();
+    let mut work = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         if args.shard.is_some_and(|s| !s.keeps(i)) {
             continue;
         }
         let acc = af::account(row, "", &ctx.global, file)?;
-        work.push_back((row.name().to_string(), acc));
+        work.push((row.name().to_string(), acc));
     }
     let opts = options(args);
     let jobs = Jobs::new(ctx, "backup");
     let watcher = Watcher { jobs: &jobs };
-    let queue = std::sync::Mutex::new(work);
-    let results = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..args.jobs.max(1) {
-            scope.spawn(|| loop {
-                if crate::interrupt::interrupted() {
-                    break;
-                }
-                let Some((name, acc)) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
-                    break;
-                };
-                let obs = af::Prefixed {
-                    inner: &watcher,
-                    prefix: name.clone(),
-                };
-                let connect = || {
-                    acc.connect()
-                        .map(|c| c.client)
-                        .map_err(|e| ConnectError::from(e.message))
-                };
-                let dir = args.to.join(&name);
-                let r = backup_tree(&connect, &Selection::All, &dir, &opts, 1, &obs);
-                let row = match r {
-                    Ok(items) => {
-                        let mut v = json!({"account": name, "status": "ok", "path": dir,
-                            "mailboxes": items.len(), "fetched": 0, "bytes": 0, "failed": 0,
-                            "failed_mailboxes": [], "error": null});
-                        let (mut fetched, mut bytes, mut failed) = (0u64, 0u64, 0usize);
-                        let mut boxes = Vec::new();
-                        for it in &items {
-                            match &it.result {
-                                Ok(r) => {
-                                    fetched += r.fetched;
-                                    bytes += r.bytes;
-                                    failed += r.failed.len();
-                                    if r.verified.as_ref().is_some_and(|v| !v.is_ok()) {
-                                        failed += 1;
-                                    }
-                                }
-                                Err(e) => boxes.push(json!({"mailbox": it.mailbox, "error": e.to_string()})),
+    let results = af::for_each(ctx, args.jobs, work, |name, acc| {
+        let obs = af::Prefixed {
+            inner: &watcher,
+            prefix: name.to_string(),
+        };
+        let connect = || {
+            acc.connect()
+                .map(|c| c.client)
+                .map_err(|e| ConnectError::from(e.message))
+        };
+        let dir = args.to.join(name);
+        let r = backup_tree(&connect, &Selection::All, &dir, &opts, 1, &obs);
+        match r {
+            Ok(items) => {
+                let mut v = json!({"account": name, "status": "ok", "path": dir,
+                    "mailboxes": items.len(), "fetched": 0, "bytes": 0, "failed": 0,
+                    "failed_mailboxes": [], "error": null});
+                let (mut fetched, mut bytes, mut failed) = (0u64, 0u64, 0usize);
+                let mut boxes = Vec::new();
+                for it in &items {
+                    match &it.result {
+                        Ok(r) => {
+                            fetched += r.fetched;
+                            bytes += r.bytes;
+                            failed += r.failed.len();
+                            if r.verified.as_ref().is_some_and(|v| !v.is_ok()) {
+                                failed += 1;
                             }
                         }
-                        if failed > 0 || !boxes.is_empty() {
-                            v["status"] = json!("incomplete");
+                        Err(e) => {
+                            boxes.push(json!({"mailbox": it.mailbox, "error": e.to_string()}))
                         }
-                        v["fetched"] = json!(fetched);
-                        v["bytes"] = json!(bytes);
-                        v["failed"] = json!(failed);
-                        v["failed_mailboxes"] = json!(boxes);
-                        v
                     }
-                    Err(e) => json!({"account": name, "status": "failed", "path": dir, "error": e.to_string()}),
-                };
-                if ctx.json {
-                    use std::io::Write;
-                    let mut so = std::io::stdout().lock();
-                    let _ = writeln!(so, "{row}");
-                    let _ = so.flush();
                 }
-                if let Ok(mut v) = results.lock() {
-                    v.push((name, row));
+                if failed > 0 || !boxes.is_empty() {
+                    v["status"] = json!("incomplete");
                 }
-            });
+                v["fetched"] = json!(fetched);
+                v["bytes"] = json!(bytes);
+                v["failed"] = json!(failed);
+                v["failed_mailboxes"] = json!(boxes);
+                v
+            }
+            Err(e) => {
+                json!({"account": name, "status": "failed", "path": dir, "error": e.to_string()})
+            }
         }
     });
     jobs.finish();
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by(|a, b| a.0.cmp(&b.0));
-    if !ctx.json {
-        let mut out = ctx.out();
-        let mut table = Table::new(vec![
-            flex("ACCOUNT"),
-            num("MAILBOXES"),
-            num("NEW"),
-            num("SIZE"),
-            num("FAILED"),
-            col("RESULT"),
-        ]);
-        let n = |v: &Value| v.as_u64().map_or("-".to_string(), |n| n.to_string());
-        for (name, r) in &results {
-            table.push(vec![
-                name.clone(),
-                n(&r["mailboxes"]),
-                n(&r["fetched"]),
-                r["bytes"].as_u64().map_or("-".to_string(), human_size),
-                n(&r["failed"]),
-                match r["error"].as_str() {
-                    Some(e) => format!("failed: {e}"),
-                    None => r["status"].as_str().unwrap_or("").to_string(),
-                },
-            ]);
-        }
-        out.table(&table)?;
-        out.flush()?;
-    }
-    let bad = results.iter().filter(|(_, r)| r["status"] != "ok").count();
-    ctx.note(format!(
-        "imap4: backup: {} account(s){}, {bad} not complete",
-        results.len(),
-        args.shard
-            .map(|s| format!(" (shard {}/{})", s.k, s.n))
-            .unwrap_or_default()
-    ));
-    if crate::interrupt::interrupted() {
-        return Err(CliError::interrupted(
-            "interrupted; what was saved is kept: run the same command again to finish",
-        ));
-    }
-    if bad > 0 {
-        return Err(CliError::new(format!(
-            "{bad} account(s) not completely backed up (see above); run it again to retry them"
-        )));
-    }
-    Ok(Exit::Ok)
+    af::finish(
+        ctx,
+        &results,
+        ("NEW", "fetched"),
+        "backup",
+        "backed up",
+        args.shard,
+        "",
+    )
 }

@@ -385,104 +385,41 @@ fn run_many(ctx: &Ctx, args: &MigrateArgs, file: &Path, opts: &MigrateOptions) -
         let src = af::account(row, "src_", &ctx.global, file)?;
         let dst = af::account(row, "dst_", &ctx.global, file)?;
         same_account(&src, &dst, "src", &format!("dst of line {}", row.line))?;
-        work.push((row.name().to_string(), src, dst));
+        work.push((row.name().to_string(), (src, dst)));
     }
     let dir = args.state_dir.clone().unwrap_or_else(state_base);
     let jobs = Jobs::new(ctx, "migrate");
     let watcher = Watcher { jobs: &jobs };
-    let queue = std::sync::Mutex::new(work.into_iter().collect::<std::collections::VecDeque<_>>());
-    let results = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..args.jobs.max(1) {
-            scope.spawn(|| loop {
-                if crate::interrupt::interrupted() {
-                    break;
-                }
-                let Some((name, src, dst)) = queue.lock().ok().and_then(|mut q| q.pop_front())
-                else {
-                    break;
-                };
-                let state = dir.join(format!("{name}.json"));
-                let obs = af::Prefixed {
-                    inner: &watcher,
-                    prefix: name.clone(),
-                };
-                let cs = || {
-                    src.connect()
-                        .map(|c| c.client)
-                        .map_err(|e| ConnectError::from(e.message))
-                };
-                let cd = || {
-                    dst.connect()
-                        .map(|c| c.client)
-                        .map_err(|e| ConnectError::from(e.message))
-                };
-                let r = migrate(&cs, &cd, &state, opts, 1, &obs)
-                    .map(|(_, items)| items)
-                    .map_err(|e| e.to_string());
-                let row = account_row(&name, &state, &r);
-                if ctx.json {
-                    // One line per account as soon as it is done: a batch killed half way
-                    // still says which accounts finished.
-                    use std::io::Write;
-                    let mut so = std::io::stdout().lock();
-                    let _ = writeln!(so, "{row}");
-                    let _ = so.flush();
-                }
-                if let Ok(mut v) = results.lock() {
-                    v.push((name, row));
-                }
-            });
-        }
+    let results = af::for_each(ctx, args.jobs, work, |name, (src, dst)| {
+        let state = dir.join(format!("{name}.json"));
+        let obs = af::Prefixed {
+            inner: &watcher,
+            prefix: name.to_string(),
+        };
+        let cs = || {
+            src.connect()
+                .map(|c| c.client)
+                .map_err(|e| ConnectError::from(e.message))
+        };
+        let cd = || {
+            dst.connect()
+                .map(|c| c.client)
+                .map_err(|e| ConnectError::from(e.message))
+        };
+        let r = migrate(&cs, &cd, &state, opts, 1, &obs)
+            .map(|(_, items)| items)
+            .map_err(|e| e.to_string());
+        account_row(name, &state, &r)
     });
     jobs.finish();
-    let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by(|a, b| a.0.cmp(&b.0));
-    if !ctx.json {
-        let mut out = ctx.out();
-        let mut table = Table::new(vec![
-            flex("ACCOUNT"),
-            num("MAILBOXES"),
-            num(if args.dry_run { "TO COPY" } else { "COPIED" }),
-            num("SIZE"),
-            num("FAILED"),
-            col("RESULT"),
-        ]);
-        let n = |v: &Value| v.as_u64().map_or("-".to_string(), |n| n.to_string());
-        for (name, r) in &results {
-            table.push(vec![
-                name.clone(),
-                n(&r["mailboxes"]),
-                n(&r["copied"]),
-                r["bytes"].as_u64().map_or("-".to_string(), human_size),
-                n(&r["failed"]),
-                match r["error"].as_str() {
-                    Some(e) => format!("failed: {e}"),
-                    None => r["status"].as_str().unwrap_or("").to_string(),
-                },
-            ]);
-        }
-        out.table(&table)?;
-        out.flush()?;
-    }
-    let bad = results.iter().filter(|(_, r)| r["status"] != "ok").count();
-    ctx.note(format!(
-        "imap4: migrate: {} account(s){}, {bad} not complete; states in {}",
-        results.len(),
-        args.shard
-            .map(|s| format!(" (shard {}/{})", s.k, s.n))
-            .unwrap_or_default(),
-        dir.display()
-    ));
-    if crate::interrupt::interrupted() {
-        return Err(CliError::interrupted(
-            "interrupted; run the same command again to finish",
-        ));
-    }
-    if bad > 0 {
-        return Err(CliError::new(format!(
-            "{bad} account(s) not completely migrated (see above); run it again to retry them"
-        )));
-    }
-    Ok(Exit::Ok)
+    let title = if args.dry_run { "TO COPY" } else { "COPIED" };
+    af::finish(
+        ctx,
+        &results,
+        (title, "copied"),
+        "migrate",
+        "migrated",
+        args.shard,
+        &format!("; states in {}", dir.display()),
+    )
 }
