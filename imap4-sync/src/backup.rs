@@ -63,8 +63,11 @@ pub struct Options {
     pub delete: bool,
     /// Messages per `UID FETCH` command (the batch is also how often progress is saved).
     pub batch: usize,
-    /// Threads that fsync and rename finished files while the next ones download.
+    /// Threads that fsync and rename finished files while the next ones download (with
+    /// [`Fsync::EachFile`]).
     pub fsync_threads: usize,
+    /// How a saved file is made durable before it is renamed into `cur/`.
+    pub fsync: Fsync,
     /// How changes since the last run are found.
     pub changes: Changes,
     /// After a run that changed something, compare the backup with the server
@@ -72,6 +75,24 @@ pub struct Options {
     pub verify: bool,
     /// What [`backup_tree`] writes for each mailbox.
     pub format: Format,
+}
+
+/// How [`backup_mailbox`] makes each saved message durable before renaming it into
+/// `cur/` (and before the state records it, after the directory's fsync). Either way a
+/// message's data is on stable storage before its name appears in `cur/`: the
+/// difference is the number of calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fsync {
+    /// The files that finished downloading while the previous group was being flushed
+    /// form a group, flushed with one `syncfs(2)` on the backup's file system (Linux;
+    /// elsewhere this is [`Fsync::EachFile`]). One journal commit per group instead of
+    /// one per message: about half the time of per-file fsyncs on ext4. It also
+    /// flushes other programs' pending writes on that file system, which on a busy
+    /// shared disk can make a group slow: use [`Fsync::EachFile`] there.
+    #[default]
+    Grouped,
+    /// `fsync(2)` on each file, from a pool of [`Options::fsync_threads`] threads.
+    EachFile,
 }
 
 /// The local form of a backup.
@@ -103,6 +124,7 @@ impl Default for Options {
             delete: true,
             batch: 500,
             fsync_threads: 4,
+            fsync: Fsync::Grouped,
             changes: Changes::Auto,
             verify: true,
             format: Format::Maildir,
@@ -870,7 +892,8 @@ fn rematch<S: Stream>(
 
 /// A finished file on its way into `cur/`.
 struct Job {
-    file: File,
+    /// Open until its own fsync ([`Fsync::EachFile`]); closed already when grouped.
+    file: Option<File>,
     tmp: PathBuf,
     dest: PathBuf,
     rel: String,
@@ -899,37 +922,26 @@ fn download<S: Stream>(
     }
     let dir = md.root().to_path_buf();
     let cur = md.path("cur");
-    let threads = opts.fsync_threads.max(1);
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(threads * 8);
+    let grouped = opts.fsync == Fsync::Grouped && cfg!(target_os = "linux");
+    let threads = if grouped {
+        1
+    } else {
+        opts.fsync_threads.max(1)
+    };
+    // Grouped, a job holds no open file, so many can wait while a group is flushed.
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(if grouped { 4096 } else { threads * 8 });
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<Done>();
     std::thread::scope(|scope| -> Result<(), Error> {
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             let job_rx = &job_rx;
-            scope.spawn(move || loop {
-                let job = match job_rx.lock() {
-                    Ok(rx) => rx.recv(),
-                    Err(_) => return,
-                };
-                let Ok(job) = job else { return };
-                let r = job
-                    .file
-                    .sync_all()
-                    .and_then(|()| fs::rename(&job.tmp, &job.dest));
-                let msg = match r {
-                    Ok(()) => {
-                        let mut e = job.entry;
-                        e.file = job.rel;
-                        Ok((job.uid, e))
-                    }
-                    Err(e) => {
-                        let _ = fs::remove_file(&job.tmp);
-                        Err((job.uid, format!("saving it failed: {e}")))
-                    }
-                };
-                if done_tx.send(msg).is_err() {
-                    return;
+            let dir = &dir;
+            scope.spawn(move || {
+                if grouped {
+                    flush_groups(dir, job_rx, &done_tx)
+                } else {
+                    flush_each(job_rx, &done_tx)
                 }
             });
         }
@@ -942,6 +954,7 @@ fn download<S: Stream>(
                 break;
             }
             let mut sink = Sink {
+                keep_open: !grouped,
                 md,
                 uv: state.uid_validity.unwrap_or(0),
                 mailbox: &state.mailbox,
@@ -1016,6 +1029,81 @@ fn download<S: Stream>(
     Ok(())
 }
 
+/// Where a job ends: renamed into place, or removed with the reason.
+fn finish_job(job: Job, r: io::Result<()>) -> Done {
+    match r.and_then(|()| fs::rename(&job.tmp, &job.dest)) {
+        Ok(()) => {
+            let mut e = job.entry;
+            e.file = job.rel;
+            Ok((job.uid, e))
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&job.tmp);
+            Err((job.uid, format!("saving it failed: {e}")))
+        }
+    }
+}
+
+/// A pool thread of [`Fsync::EachFile`]: fsync, rename, report, one job at a time.
+fn flush_each(jobs: &Mutex<mpsc::Receiver<Job>>, done: &mpsc::Sender<Done>) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(mut job) = job else { return };
+        let r = match job.file.take() {
+            Some(f) => f.sync_all(),
+            None => Ok(()),
+        };
+        if done.send(finish_job(job, r)).is_err() {
+            return;
+        }
+    }
+}
+
+/// The thread of [`Fsync::Grouped`]: takes every job waiting (they finished downloading
+/// while the previous group was flushed), makes them all durable with one `syncfs(2)`,
+/// renames them, reports them; until the queue closes.
+fn flush_groups(dir: &Path, jobs: &Mutex<mpsc::Receiver<Job>>, done: &mpsc::Sender<Done>) {
+    let Ok(rx) = jobs.lock() else { return };
+    while let Ok(first) = rx.recv() {
+        let mut group = vec![first];
+        while group.len() < 2048 {
+            match rx.try_recv() {
+                Ok(j) => group.push(j),
+                Err(_) => break,
+            }
+        }
+        let synced = sync_file_system(dir);
+        for job in group {
+            let r = match &synced {
+                Ok(()) => Ok(()),
+                Err(e) => Err(io::Error::new(e.kind(), e.to_string())),
+            };
+            if done.send(finish_job(job, r)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Flushes every file written on the file system that holds `dir` (`syncfs(2)`; since
+/// Linux 5.8 it reports the write-back errors of that file system).
+#[cfg(target_os = "linux")]
+fn sync_file_system(dir: &Path) -> io::Result<()> {
+    let d = File::open(dir)?;
+    rustix::fs::syncfs(&d).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_file_system(_dir: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "grouped flushing needs Linux's syncfs",
+    ))
+}
+
 fn settle(
     state: &mut MailboxState,
     report: &mut Report,
@@ -1036,6 +1124,8 @@ fn settle(
 
 /// Streams bodies into `tmp/` and hands finished files to the pool.
 struct Sink<'a> {
+    /// Hand the open file to the pool (per-file fsync), or close it (grouped).
+    keep_open: bool,
     md: &'a mut Maildir,
     uv: u32,
     mailbox: &'a str,
@@ -1159,7 +1249,7 @@ impl MessageSink for Sink<'_> {
         self.obs.saved(self.mailbox, written);
         self.jobs
             .send(Job {
-                file,
+                file: self.keep_open.then_some(file),
                 tmp,
                 dest: self.md.path(&rel),
                 rel,

@@ -14,7 +14,9 @@ use imap4::blocking::Client;
 use imap4::proto::date::InternalDate;
 use imap4::proto::encode::{Criteria, FetchAttr, StoreMode};
 use imap4::proto::{Flag, Section, SequenceSet};
-use imap4_sync::backup::{backup_mailbox, backup_tree, Changes, NoObserver, Options, Selection};
+use imap4_sync::backup::{
+    backup_mailbox, backup_tree, Changes, Fsync, NoObserver, Options, Selection,
+};
 use imap4_sync::source::Source;
 use imap4_sync::state::MailboxState;
 use imap4_sync::verify::verify_mailbox;
@@ -170,12 +172,13 @@ fn run(c: &mut Client, mb: &str, dir: &Path, opts: &Options) -> imap4_sync::back
     r
 }
 
-fn incremental(mb: &str, changes: Changes) {
+fn incremental(mb: &str, changes: Changes, fsync: Fsync) {
     let mut c = client();
     fresh(&mut c, mb);
     let dir = temp(mb);
     let opts = Options {
         changes,
+        fsync,
         batch: 7, // several FETCH commands per run
         ..Options::default()
     };
@@ -275,19 +278,20 @@ fn incremental(mb: &str, changes: Changes) {
 #[test]
 #[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
 fn incremental_with_qresync() {
-    incremental("sync-q", Changes::Auto);
+    incremental("sync-q", Changes::Auto, Fsync::Grouped);
 }
 
 #[test]
 #[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
 fn incremental_with_condstore() {
-    incremental("sync-c", Changes::CondStore);
+    // The per-file fsync pool too.
+    incremental("sync-c", Changes::CondStore, Fsync::EachFile);
 }
 
 #[test]
 #[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
 fn incremental_with_full_listings() {
-    incremental("sync-f", Changes::Full);
+    incremental("sync-f", Changes::Full, Fsync::Grouped);
 }
 
 #[test]

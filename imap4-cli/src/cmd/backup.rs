@@ -66,6 +66,18 @@ pub struct BackupArgs {
     /// flags in Status/X-Status/X-Keywords).
     #[arg(long, value_enum, default_value_t = FormatArg::Maildir)]
     pub format: FormatArg,
+    /// How each message is made durable before it is recorded: grouped (the files that
+    /// arrived meanwhile flushed together with one syncfs, the default on Linux) or each
+    /// (one fsync per file, like mbsync: better on a busy shared disk, where a syncfs
+    /// also waits for other programs' writes).
+    #[arg(long, value_enum, default_value_t = FsyncArg::Grouped)]
+    pub fsync: FsyncArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FsyncArg {
+    Grouped,
+    Each,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -374,6 +386,10 @@ fn options(args: &BackupArgs) -> Options {
             ChangesArg::Full => Changes::Full,
         },
         verify: !args.no_verify,
+        fsync: match args.fsync {
+            FsyncArg::Grouped => imap4_sync::backup::Fsync::Grouped,
+            FsyncArg::Each => imap4_sync::backup::Fsync::EachFile,
+        },
         format: match args.format {
             FormatArg::Maildir => imap4_sync::backup::Format::Maildir,
             FormatArg::Mbox => imap4_sync::backup::Format::Mbox,
