@@ -1,42 +1,23 @@
 //! `imap4 backup` and `imap4 verify` against the private Dovecot: the commands and their
 //! output, reruns, a tree of mailboxes, bad arguments, a tampered backup; and the crash
 //! tests: the process killed with SIGKILL at 20 seeded random moments (the server changing
-//! in between), and the connection cut at 20 seeded byte offsets by a proxy. After each
-//! series, one more run, and the backup must hold exactly the server's messages, byte for
-//! byte, each once, with their flags and dates. Users: niaj (IMAP4_USER14), olivia (15).
+//! in between), and the connection cut at 20 seeded byte offsets by a proxy, for backup
+//! and for restore. After each series, one more run, and the backup (or the restored
+//! mailbox) must hold exactly the messages, byte for byte, each once, with their flags and
+//! dates. Users: niaj (IMAP4_USER14), olivia (15).
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
 use imap4::blocking::Client;
 use imap4::proto::date::InternalDate;
-use imap4::proto::encode::{FetchAttr, StoreMode};
-use imap4::proto::{Flag, Section, SequenceSet};
-
-/// A small deterministic generator (the tests must be reproducible).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+use imap4::proto::encode::StoreMode;
+use imap4::proto::{Flag, SequenceSet};
 
 fn add(c: &mut Client, mb: &str, i: usize, size: usize, flags: &[Flag]) -> u32 {
     let body = format!(
@@ -48,41 +29,6 @@ fn add(c: &mut Client, mb: &str, i: usize, size: usize, flags: &[Flag]) -> u32 {
         .unwrap()
         .unwrap()
         .uid
-}
-
-/// A message as the tests compare it: bytes, sorted flags, INTERNALDATE.
-type Msg = (Vec<u8>, Vec<String>, i64);
-
-/// UID → message.
-fn server(c: &mut Client, mb: &str) -> BTreeMap<u32, Msg> {
-    let st = c.examine(mb).unwrap();
-    let mut out = BTreeMap::new();
-    if st.exists == 0 {
-        return out;
-    }
-    let attrs = [
-        FetchAttr::Uid,
-        FetchAttr::Flags,
-        FetchAttr::InternalDate,
-        FetchAttr::body_peek(Section::default()),
-    ];
-    for f in c
-        .uid_fetch(&SequenceSet::parse(b"1:*").unwrap(), attrs)
-        .unwrap()
-    {
-        let f = f.unwrap();
-        let mut fl: Vec<String> = f
-            .flags()
-            .unwrap()
-            .iter()
-            .filter(|f| **f != Flag::Recent)
-            .map(|f| f.to_string())
-            .collect();
-        fl.sort();
-        let d = f.internal_date().unwrap().to_unix();
-        out.insert(f.uid().unwrap(), (f.body().unwrap().to_vec(), fl, d));
-    }
-    out
 }
 
 /// The Maildir `dir` holds exactly `mb`'s messages, each once, bytes, flags, dates.
@@ -419,62 +365,6 @@ fn backup_killed_at_random_points() {
     remove_tree(&mut c, mb);
 }
 
-/// A TCP proxy to Dovecot that cuts each connection after `cut` bytes from the server.
-fn cutting_proxy(
-    server_port: u16,
-    cut: Arc<std::sync::atomic::AtomicU64>,
-    stop: Arc<AtomicBool>,
-) -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    l.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        while !stop.load(Ordering::Relaxed) {
-            let (client, _) = match l.accept() {
-                Ok(x) => x,
-                Err(_) => {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                }
-            };
-            client.set_nonblocking(false).unwrap();
-            let server = TcpStream::connect(("127.0.0.1", server_port)).unwrap();
-            let limit = cut.load(Ordering::Relaxed);
-            let (mut c_r, mut s_w) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            std::thread::spawn(move || {
-                let mut b = [0u8; 8192];
-                while let Ok(n) = c_r.read(&mut b) {
-                    if n == 0 || s_w.write_all(&b[..n]).is_err() {
-                        break;
-                    }
-                }
-                let _ = s_w.shutdown(std::net::Shutdown::Both);
-            });
-            let (mut s_r, mut c_w) = (server, client);
-            std::thread::spawn(move || {
-                let mut sent = 0u64;
-                let mut b = [0u8; 8192];
-                while let Ok(n) = s_r.read(&mut b) {
-                    if n == 0 {
-                        break;
-                    }
-                    let room = (limit - sent).min(n as u64) as usize;
-                    if c_w.write_all(&b[..room]).is_err() {
-                        break;
-                    }
-                    sent += room as u64;
-                    if sent >= limit {
-                        break;
-                    }
-                }
-                let _ = c_w.shutdown(std::net::Shutdown::Both);
-                let _ = s_r.shutdown(std::net::Shutdown::Both);
-            });
-        }
-    });
-    port
-}
-
 #[test]
 #[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
 fn backup_through_a_cutting_proxy() {
@@ -485,11 +375,9 @@ fn backup_through_a_cutting_proxy() {
     let mut rng = Lcg(0x5eed_0002);
     seed(&mut c, mb, &mut rng, 0, 120);
     let total: u64 = server(&mut c, mb).values().map(|v| v.0.len() as u64).sum();
-    let cut = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let port = cutting_proxy(u.port, cut.clone(), stop.clone());
+    let proxy = CuttingProxy::start(u.port);
     let mut via = u.clone();
-    via.port = port;
+    via.port = proxy.port;
     let dir = temp_dir("backup-cut");
     let ds = dir.join("m");
     let ds = ds.to_str().unwrap();
@@ -501,7 +389,7 @@ fn backup_through_a_cutting_proxy() {
             fresh_bytes = churn(&mut c, mb, &mut rng, &mut next, 20);
         }
         // Anywhere from the greeting to the end of what this run has to download.
-        cut.store(rng.below(fresh_bytes + 3000), Ordering::Relaxed);
+        proxy.cut_after(rng.below(fresh_bytes + 3000), Toward::Client);
         let r = via.run(&["--quiet", "--timeout", "10", "backup", mb, "--to", ds]);
         assert!(matches!(r.code, 0 | 1), "exit {}: {}", r.code, r.stderr);
         assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
@@ -511,7 +399,7 @@ fn backup_through_a_cutting_proxy() {
     }
     eprintln!("{failures} of 20 runs cut short");
     assert!(failures >= 10, "only {failures} of 20 cut runs failed");
-    stop.store(true, Ordering::Relaxed);
+    drop(proxy);
     let r = u.run(&["--json", "backup", mb, "--to", ds]).ok();
     assert_eq!(r.json()[0]["status"], "ok");
     assert_mirror(&mut c, mb, Path::new(ds));
@@ -685,6 +573,128 @@ fn restore_killed_at_random_points() {
         "only {killed} of 20 restores were killed before they ended"
     );
     let r = u.run(&["--json", "restore", ds, "--to", dst]).ok();
+    assert_eq!(r.json()[0]["status"], "ok");
+    let got = by_id(&mut c, dst);
+    assert!(got.values().all(|v| v.0 == 1), "a message uploaded twice");
+    assert_eq!(got, by_id(&mut c, src));
+    let _ = std::fs::remove_dir_all(&dir);
+    remove_tree(&mut c, src);
+    remove_tree(&mut c, dst);
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn restore_through_a_cutting_proxy() {
+    let u = User::n(15);
+    let mut c = u.client();
+    let (src, dst) = ("cr-csrc", "cr-cdst");
+    fresh(&mut c, src);
+    remove_tree(&mut c, dst);
+    let mut rng = Lcg(test_seed(0x5eed_0004));
+    seed(&mut c, src, &mut rng, 0, 120);
+    let dir = temp_dir("restore-cut");
+    let d = dir.join("b");
+    let ds = d.to_str().unwrap();
+    u.run(&["--quiet", "backup", src, "--to", ds]).ok();
+    let proxy = CuttingProxy::start(u.port);
+    let mut via = u.clone();
+    via.port = proxy.port;
+
+    // Each round: some of the destination's messages are deleted (so there is work), and
+    // a restore runs through the proxy, which cuts its connection after a seeded number of
+    // bytes: every other round of what the client sends (commands and the uploads), else
+    // of what the server sends (greeting, TLS, the listing of what the mailbox holds,
+    // APPEND results).
+    let (mut failures, mut landed) = (0, 0);
+    for round in 0..20 {
+        let have = if round == 0 {
+            BTreeMap::new()
+        } else {
+            server(&mut c, dst)
+        };
+        let mut gone = SequenceSet::new();
+        for u in have.keys() {
+            if rng.below(3) == 0 {
+                gone.insert(*u).unwrap();
+            }
+        }
+        if !gone.is_empty() {
+            c.select(dst).unwrap();
+            c.uid_store(gone.clone(), StoreMode::Add, [Flag::Deleted])
+                .unwrap();
+            c.uid_expunge(gone.clone()).unwrap();
+            let _ = c.unselect();
+        }
+        // How many bytes this run moves each way: measured by a run through the proxy
+        // uncut, whose uploads and restore map are then undone (the UIDs differ, so the
+        // count can be off by a few bytes).
+        let map = d.join(".imap4-restore.json");
+        let map_before = std::fs::read(&map).ok();
+        let existed = !c.list("", dst).unwrap().is_empty();
+        let last = if existed {
+            uids(&mut c, dst).last().copied().unwrap_or(0)
+        } else {
+            0
+        };
+        proxy.pass();
+        let _ = proxy.traffic();
+        via.run(&["--quiet", "restore", ds, "--to", dst]).ok();
+        let (down, up) = proxy
+            .traffic()
+            .into_iter()
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        if existed {
+            let new: SequenceSet = uids(&mut c, dst)
+                .into_iter()
+                .filter(|u| *u > last)
+                .collect();
+            if !new.is_empty() {
+                c.select(dst).unwrap();
+                c.uid_store(new.clone(), StoreMode::Add, [Flag::Deleted])
+                    .unwrap();
+                c.uid_expunge(new).unwrap();
+                let _ = c.unselect();
+            }
+        } else {
+            remove_tree(&mut c, dst);
+        }
+        match map_before {
+            Some(b) => std::fs::write(&map, b).unwrap(),
+            None => std::fs::remove_file(&map).unwrap(),
+        }
+        // Anywhere in what the client sends, or in what the server sends; and in one
+        // round of four within the last 400 bytes the server sends, where the result of
+        // the last APPEND is: the messages are in, but the client never heard.
+        let (bytes, toward) = match round % 4 {
+            0 | 2 => (rng.below(up + 200), Toward::Server),
+            1 => (rng.below(down + 200), Toward::Client),
+            _ => (down.saturating_sub(1 + rng.below(400)), Toward::Client),
+        };
+        proxy.cut_after(bytes, toward);
+        let cuts = proxy.cuts();
+        let r = via.run(&["--quiet", "--timeout", "10", "restore", ds, "--to", dst]);
+        if proxy.cuts() > cuts {
+            landed += 1;
+        }
+        assert!(matches!(r.code, 0 | 1), "exit {}: {}", r.code, r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        if r.code == 1 {
+            assert!(!r.stderr.trim().is_empty(), "a failure without a word");
+            failures += 1;
+        } else {
+            // Cut after the work (in its LOGOUT): then it is all there.
+            assert_eq!(by_id(&mut c, dst), by_id(&mut c, src), "round {round}");
+        }
+    }
+    eprintln!("{landed} of 20 restores had their connection cut, {failures} failed",);
+    assert!(
+        landed >= 18,
+        "only {landed} of 20 restores had their connection cut"
+    );
+    assert!(failures >= 12, "only {failures} of 20 cut restores failed");
+    // The clean rerun through the proxy (the restore map remembers this destination).
+    proxy.pass();
+    let r = via.run(&["--json", "restore", ds, "--to", dst]).ok();
     assert_eq!(r.json()[0]["status"], "ok");
     let got = by_id(&mut c, dst);
     assert!(got.values().all(|v| v.0 == 1), "a message uploaded twice");
