@@ -705,7 +705,11 @@ impl Connection {
         let c = InFlight {
             tag: tag.clone(),
             name,
-            kind: kind_of(name),
+            kind: if cmd.interactive() {
+                Kind::Interactive
+            } else {
+                kind_of(name)
+            },
             pending: enc.fragments.into(),
             sent: false,
             mailbox,
@@ -861,6 +865,32 @@ impl Connection {
         v.extend_from_slice(line);
         v.extend_from_slice(b"\r\n");
         self.out.push_back(Bytes::from(v));
+    }
+
+    /// Sends bytes as they are, for an interactive command that sends its own data after
+    /// the server's `+` (the message of an [`AppendStream`](crate::encode::AppendStream),
+    /// in pieces; the driver ends it with [`send_line`](Self::send_line)`(b"")`).
+    ///
+    /// ```
+    /// use imap4_proto::encode::AppendStream;
+    /// use imap4_proto::{ConnEvent, Connection};
+    /// let mut conn = Connection::new();
+    /// conn.feed(b"* PREAUTH ready\r\n");
+    /// conn.poll_event()?;
+    /// let tag = conn.send(&AppendStream::new("INBOX", 7))?;
+    /// assert_eq!(conn.take_transmit().unwrap(), format!("{tag} APPEND INBOX {{7}}\r\n"));
+    /// conn.feed(b"+ go ahead\r\n");
+    /// assert!(matches!(conn.poll_event()?, Some(ConnEvent::Continue { .. })));
+    /// conn.send_data(bytes::Bytes::from_static(b"Sub"));
+    /// conn.send_data(bytes::Bytes::from_static(b"j: x"));
+    /// conn.send_line(b"");
+    /// assert_eq!(conn.take_transmit().unwrap(), "Subj: x\r\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn send_data(&mut self, data: bytes::Bytes) {
+        if !data.is_empty() {
+            self.out.push_back(data);
+        }
     }
 
     /// Ends IDLE (`DONE`).

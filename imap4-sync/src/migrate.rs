@@ -37,6 +37,7 @@
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::Path;
 use std::sync::{mpsc, Mutex};
 
@@ -46,7 +47,7 @@ use imap4::proto::{Flag, MailboxAttr, Section, SequenceSet};
 use serde::{Deserialize, Serialize};
 
 use crate::backup::{ConnectError, Error, Observer};
-use crate::restore::{Item, RestoreFailed, RestoreOptions, Uploader};
+use crate::restore::{Item, RestoreFailed, RestoreOptions, Spooled, Uploader};
 
 /// How a migration behaves.
 #[derive(Debug, Clone)]
@@ -59,8 +60,15 @@ pub struct MigrateOptions {
     pub include: Vec<String>,
     /// Plan and count, change nothing.
     pub dry_run: bool,
-    /// Batches: 100 messages or 4 MiB by default (two are in memory at a time).
+    /// Batches: 100 messages or 2 MiB by default (about three are in memory at a time).
     pub upload: RestoreOptions,
+    /// Messages bigger than this (1 MiB by default) are not held in memory: each is
+    /// spooled to a file in [`spool`](Self::spool) and appended from there in pieces.
+    pub stream_over: u64,
+    /// Where big messages wait between download and upload (the system's temporary
+    /// directory by default). The files are unlinked as soon as they are created, so a
+    /// killed run leaves nothing behind.
+    pub spool: Option<std::path::PathBuf>,
 }
 
 impl Default for MigrateOptions {
@@ -71,9 +79,11 @@ impl Default for MigrateOptions {
             include: Vec::new(),
             dry_run: false,
             upload: RestoreOptions {
-                batch_bytes: 4 << 20,
+                batch_bytes: 2 << 20,
                 ..RestoreOptions::default()
             },
+            stream_over: 1 << 20,
+            spool: None,
         }
     }
 }
@@ -344,24 +354,21 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
 
     // The source's messages and flags.
     let mut sizes: HashMap<u32, u64> = HashMap::new();
-    let listing: Vec<(u32, Vec<Flag>)> = if st.exists == 0 {
-        Vec::new()
-    } else {
-        src.uid_fetch(
+    // Streamed (one response at a time): a listing of every message collected first
+    // would be most of the memory of a big mailbox's migration.
+    let mut listing: Vec<(u32, Vec<Flag>)> = Vec::new();
+    if st.exists > 0 {
+        for f in src.uid_fetch(
             &SequenceSet::parse(b"1:*").expect("static"),
             [FetchAttr::Uid, FetchAttr::Flags, FetchAttr::Rfc822Size],
-        )?
-        .collect_all()?
-        .into_iter()
-        .filter_map(|f| {
-            sizes.insert(f.uid()?, f.size().unwrap_or(0));
-            Some((
-                f.uid()?,
-                f.flags().map(<[Flag]>::to_vec).unwrap_or_default(),
-            ))
-        })
-        .collect()
-    };
+        )? {
+            let f = f?;
+            if let Some(uid) = f.uid() {
+                sizes.insert(uid, f.size().unwrap_or(0));
+                listing.push((uid, f.flags().map(<[Flag]>::to_vec).unwrap_or_default()));
+            }
+        }
+    }
     let todo: Vec<u32> = listing
         .iter()
         .map(|(u, _)| *u)
@@ -370,72 +377,70 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
     obs.start(&plan.source, todo.len() as u64);
 
     // Download the next batch while the previous one is uploaded; a batch is at most
-    // `batch_messages` messages and `batch_bytes` bytes (or one bigger message), so that
-    // memory holds about two batches.
+    // `batch_messages` messages and `batch_bytes` bytes, so that memory holds about
+    // three. A message over `stream_over` is a batch of its own, spooled to a file and
+    // sent from there: memory never holds it.
     let batch_n = opts.upload.batch_messages.max(1);
-    let mut chunks: Vec<Vec<u32>> = Vec::new();
+    let mut chunks: Vec<(Vec<u32>, bool)> = Vec::new();
     let mut bytes = 0u64;
     for u in &todo {
         let n = sizes.get(u).copied().unwrap_or(0);
-        let full = chunks
-            .last()
-            .is_none_or(|c| c.len() >= batch_n || bytes + n > opts.upload.batch_bytes as u64);
+        if n > opts.stream_over {
+            chunks.push((vec![*u], true));
+            continue;
+        }
+        let full = chunks.last().is_none_or(|(c, big)| {
+            *big || c.len() >= batch_n || bytes + n > opts.upload.batch_bytes as u64
+        });
         if full {
-            chunks.push(Vec::new());
+            chunks.push((Vec::new(), false));
             bytes = 0;
         }
         bytes += n;
-        chunks.last_mut().expect("pushed").push(*u);
+        chunks.last_mut().expect("pushed").0.push(*u);
     }
-    let (tx, rx) = mpsc::sync_channel::<Result<Vec<Item>, Error>>(1);
+    let spool_dir = opts.spool.clone().unwrap_or_else(std::env::temp_dir);
+    let (tx, rx) = mpsc::sync_channel::<Result<Fetched, Error>>(1);
     let source_name = plan.source.clone();
     let result = std::thread::scope(|scope| -> Result<(), Error> {
         let chunks = &chunks;
+        let spool_dir = &spool_dir;
         scope.spawn(move || {
-            for chunk in chunks {
+            for (chunk, big) in chunks {
                 if obs.cancelled() {
                     break;
                 }
-                let set: SequenceSet = chunk.iter().copied().collect();
-                let attrs = [
-                    FetchAttr::Uid,
-                    FetchAttr::Flags,
-                    FetchAttr::InternalDate,
-                    FetchAttr::body_peek(Section::default()),
-                ];
-                let got = src.uid_fetch(&set, attrs).and_then(|s| s.collect_all());
-                let items = got.map_err(Error::from).map(|msgs| {
-                    msgs.into_iter()
-                        .filter_map(|m| {
-                            let uid = m.uid()?;
-                            let data = m.body()?.clone();
-                            Some(Item {
-                                key: uid.to_string(),
-                                origin: format!("{source_name} UID {uid}"),
-                                data: imap4::proto::encode::normalize_line_endings(&data),
-                                flags: m.flags().map(<[Flag]>::to_vec).unwrap_or_default(),
-                                date: m.internal_date().copied(),
-                            })
-                        })
-                        .collect()
-                });
-                let stop = items.is_err();
-                if tx.send(items).is_err() || stop {
+                let got = if *big {
+                    spool(src, chunk[0], &source_name, spool_dir).map(Fetched::Big)
+                } else {
+                    fetch_batch(src, chunk, &source_name).map(Fetched::Batch)
+                };
+                let stop = got.is_err();
+                if tx.send(got).is_err() || stop {
                     break;
                 }
             }
         });
-        for batch in rx {
+        for fetched in rx {
             if obs.cancelled() {
                 report.interrupted = true;
                 break;
             }
-            for item in batch? {
-                if up.push(dst, item, obs)? {
-                    state.done = up.done.clone();
-                    state.dest_uid_validity = up.uid_validity;
-                    save(state);
+            let went = match fetched? {
+                Fetched::Batch(items) => {
+                    let mut went = false;
+                    for item in items {
+                        went |= up.push(dst, item, obs)?;
+                    }
+                    went
                 }
+                Fetched::Big(None) => false,
+                Fetched::Big(Some(m)) => up.push_spooled(dst, m, obs)?,
+            };
+            if went {
+                state.done = up.done.clone();
+                state.dest_uid_validity = up.uid_validity;
+                save(state);
             }
         }
         Ok(())
@@ -484,6 +489,195 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
     Ok(report)
 }
 
+/// What the download thread hands to the upload side.
+enum Fetched {
+    /// Messages in memory.
+    Batch(Vec<Item>),
+    /// One big message in a spool file (`None`: the source sent no body).
+    Big(Option<Spooled>),
+}
+
+/// One batch of messages, in memory.
+fn fetch_batch<S: Stream>(
+    src: &mut Client<S>,
+    chunk: &[u32],
+    source_name: &str,
+) -> Result<Vec<Item>, Error> {
+    let set: SequenceSet = chunk.iter().copied().collect();
+    let attrs = [
+        FetchAttr::Uid,
+        FetchAttr::Flags,
+        FetchAttr::InternalDate,
+        FetchAttr::body_peek(Section::default()),
+    ];
+    let mut items = Vec::with_capacity(chunk.len());
+    for m in src.uid_fetch(&set, attrs)? {
+        let m = m?;
+        let (Some(uid), Some(data)) = (m.uid(), m.body()) else {
+            continue;
+        };
+        items.push(Item {
+            key: uid.to_string(),
+            origin: format!("{source_name} UID {uid}"),
+            data: imap4::proto::encode::into_crlf(data.clone()),
+            flags: m.flags().map(<[Flag]>::to_vec).unwrap_or_default(),
+            date: m.internal_date().copied(),
+        });
+    }
+    Ok(items)
+}
+
+/// Downloads one message into an (already unlinked) spool file in `dir`.
+fn spool<S: Stream>(
+    src: &mut Client<S>,
+    uid: u32,
+    source_name: &str,
+    dir: &Path,
+) -> Result<Option<Spooled>, Error> {
+    let io_err = |source: std::io::Error| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let meta = src
+        .uid_fetch(
+            &SequenceSet::single(uid)
+                .map_err(|_| Error::from(imap4::Error::Unsupported("UID 0")))?,
+            [FetchAttr::Uid, FetchAttr::Flags, FetchAttr::InternalDate],
+        )?
+        .collect_all()?
+        .into_iter()
+        .find(|f| f.uid() == Some(uid));
+    let Some(meta) = meta else {
+        return Ok(None); // expunged meanwhile
+    };
+    let file = spool_file(dir).map_err(io_err)?;
+    let mut w = CrlfWriter {
+        out: std::io::BufWriter::with_capacity(64 << 10, file),
+        cr: false,
+        len: 0,
+        header: Vec::new(),
+        binary: false,
+    };
+    let got = match src.uid_fetch_message_to(uid, &mut w) {
+        Err(imap4::Error::Output(e)) => return Err(io_err(e)),
+        r => r?,
+    };
+    if got.is_none() {
+        return Ok(None);
+    }
+    w.finish().map_err(io_err)?;
+    let CrlfWriter {
+        out,
+        len,
+        header,
+        binary,
+        ..
+    } = w;
+    let file = out.into_inner().map_err(|e| io_err(e.into_error()))?;
+    Ok(Some(Spooled {
+        key: uid.to_string(),
+        origin: format!("{source_name} UID {uid}"),
+        file,
+        len,
+        header,
+        binary,
+        flags: meta.flags().map(<[Flag]>::to_vec).unwrap_or_default(),
+        date: meta.internal_date().copied(),
+    }))
+}
+
+/// A new file in `dir` for reading and writing, unlinked at once where the system allows
+/// (it lives as long as it is open: a killed run leaves nothing).
+fn spool_file(dir: &Path) -> std::io::Result<std::fs::File> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!(
+        ".imap4-migrate-spool-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    #[cfg(unix)]
+    std::fs::remove_file(&path)?;
+    Ok(file)
+}
+
+/// Writes a message with every line ending turned into CRLF (as
+/// [`normalize_line_endings`](imap4::proto::encode::normalize_line_endings), in pieces),
+/// counting its length, keeping its start and noting NUL bytes.
+struct CrlfWriter<W: Write> {
+    out: W,
+    /// The last byte written was a CR (its LF may be in the next piece).
+    cr: bool,
+    len: u64,
+    header: Vec<u8>,
+    binary: bool,
+}
+
+impl<W: Write> CrlfWriter<W> {
+    fn put(&mut self, b: &[u8]) -> std::io::Result<()> {
+        if self.header.len() < 64 << 10 {
+            let room = (64 << 10) - self.header.len();
+            self.header.extend_from_slice(&b[..b.len().min(room)]);
+        }
+        self.len += b.len() as u64;
+        self.out.write_all(b)
+    }
+
+    /// Ends the message: a CR at the very end gets its LF.
+    fn finish(&mut self) -> std::io::Result<()> {
+        if self.cr {
+            self.cr = false;
+            self.put(b"\n")?;
+        }
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Write for CrlfWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if memchr::memchr(0, buf).is_some() {
+            self.binary = true;
+        }
+        let mut rest = buf;
+        if self.cr {
+            self.cr = false;
+            // A CR ended the last piece: it needs an LF, which may start this one.
+            self.put(b"\n")?;
+            if rest.first() == Some(&b'\n') {
+                rest = &rest[1..];
+            }
+        }
+        while let Some(i) = memchr::memchr2(b'\r', b'\n', rest) {
+            if rest[i] == b'\n' {
+                self.put(&rest[..i])?;
+                self.put(b"\r\n")?;
+                rest = &rest[i + 1..];
+            } else if i + 1 == rest.len() {
+                // A CR at the end of the piece: its LF (or not) comes next.
+                self.put(&rest[..=i])?;
+                self.cr = true;
+                rest = &[];
+            } else {
+                self.put(&rest[..=i])?;
+                self.put(b"\n")?;
+                let skip = if rest[i + 1] == b'\n' { 2 } else { 1 };
+                rest = &rest[i + skip..];
+            }
+        }
+        self.put(rest)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Sets the source's flags on the destination's copies that differ.
 fn sync_flags<T: Stream>(
     dst: &mut Client<T>,
@@ -510,20 +704,16 @@ fn sync_flags<T: Stream>(
         .permanent_flags
         .iter()
         .any(|f| matches!(f, Flag::MayCreate));
-    let now: HashMap<u32, Vec<String>> = dst
-        .uid_fetch(
-            &SequenceSet::parse(b"1:*").expect("static"),
-            [FetchAttr::Uid, FetchAttr::Flags],
-        )?
-        .collect_all()?
-        .into_iter()
-        .filter_map(|f| {
-            Some((
-                f.uid()?,
-                crate::backup::flag_strings(f.flags().unwrap_or(&[])),
-            ))
-        })
-        .collect();
+    let mut now: HashMap<u32, Vec<String>> = HashMap::new();
+    for f in dst.uid_fetch(
+        &SequenceSet::parse(b"1:*").expect("static"),
+        [FetchAttr::Uid, FetchAttr::Flags],
+    )? {
+        let f = f?;
+        if let Some(uid) = f.uid().filter(|u| want.contains_key(u)) {
+            now.insert(uid, crate::backup::flag_strings(f.flags().unwrap_or(&[])));
+        }
+    }
     let mut changes = Vec::new();
     for (uid, flags) in &want {
         let mut flags: Vec<Flag> = flags
@@ -622,6 +812,36 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every string of up to 7 characters from `a`, CR, LF and NUL, written in two
+    /// pieces split at every point: the same bytes as the one-piece normalization.
+    #[test]
+    fn crlf_writer_in_pieces() {
+        for len in 0..=7u32 {
+            for n in 0..4usize.pow(len) {
+                let d: Vec<u8> = (0..len)
+                    .map(|k| b"a\r\n\0"[n / 4usize.pow(k) % 4])
+                    .collect();
+                let want = imap4::proto::encode::normalize_line_endings(&d);
+                for cut in 0..=d.len() {
+                    let mut w = CrlfWriter {
+                        out: Vec::new(),
+                        cr: false,
+                        len: 0,
+                        header: Vec::new(),
+                        binary: false,
+                    };
+                    w.write_all(&d[..cut]).unwrap();
+                    w.write_all(&d[cut..]).unwrap();
+                    w.finish().unwrap();
+                    assert_eq!(w.out, want, "{d:?} cut at {cut}");
+                    assert_eq!(w.len, want.len() as u64);
+                    assert_eq!(w.header, want);
+                    assert_eq!(w.binary, d.contains(&0));
+                }
+            }
+        }
+    }
 
     #[test]
     fn globs() {

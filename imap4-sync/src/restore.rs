@@ -28,11 +28,14 @@
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use imap4::blocking::{Client, Stream};
-use imap4::proto::encode::{normalize_line_endings, AppendMessage, FetchAttr, StatusAttr};
+use imap4::proto::encode::{
+    normalize_line_endings, AppendMessage, AppendStream, FetchAttr, StatusAttr,
+};
 use imap4::proto::{Flag, Section, SequenceSet};
 use serde::{Deserialize, Serialize};
 
@@ -115,15 +118,20 @@ struct Target {
 type Key = (String, u64);
 
 fn key_of(bytes: &[u8]) -> Key {
-    let end = memchr::memmem::find(bytes, b"\r\n\r\n").map_or(bytes.len(), |p| p + 4);
-    let header = &bytes[..end];
+    key_parts(bytes, bytes.len() as u64)
+}
+
+/// [`key_of`] from the start of a message (at least its header) and its length.
+fn key_parts(start: &[u8], len: u64) -> Key {
+    let end = memchr::memmem::find(start, b"\r\n\r\n").map_or(start.len(), |p| p + 4);
+    let header = &start[..end];
     let id = imap4::mime::Headers::parse(header)
         .get("Message-ID")
         .map(|v| String::from_utf8_lossy(v).trim().to_string())
         .filter(|s| !s.is_empty());
     (
         id.unwrap_or_else(|| crate::backup::header_digest(header)),
-        bytes.len() as u64,
+        len,
     )
 }
 
@@ -238,6 +246,25 @@ pub(crate) struct Item {
     pub origin: String,
     /// The bytes, CRLF line ends.
     pub data: imap4::proto::Bytes,
+    pub flags: Vec<Flag>,
+    pub date: Option<imap4::proto::date::InternalDate>,
+}
+
+/// One message too big to hold in memory, spooled to a file (by migrate) and sent from
+/// there in pieces.
+pub(crate) struct Spooled {
+    /// As [`Item::key`].
+    pub key: String,
+    /// As [`Item::origin`].
+    pub origin: String,
+    /// The message, CRLF line ends.
+    pub file: File,
+    /// Its length.
+    pub len: u64,
+    /// Its start (the header, up to 64 KiB), for matching by Message-ID.
+    pub header: Vec<u8>,
+    /// It holds NUL bytes (sent as a `literal8`).
+    pub binary: bool,
     pub flags: Vec<Flag>,
     pub date: Option<imap4::proto::date::InternalDate>,
 }
@@ -381,6 +408,88 @@ impl Uploader {
         Ok(false)
     }
 
+    /// [`push`](Self::push) for a spooled message: skipped if the mailbox holds it, else
+    /// sent on its own right away (after what is queued), read from its file while it
+    /// goes. Returns whether it went out (a moment to save the map).
+    pub(crate) fn push_spooled<S: Stream>(
+        &mut self,
+        client: &mut Client<S>,
+        mut m: Spooled,
+        obs: &dyn Observer,
+    ) -> Result<bool, Error> {
+        if self.done.contains_key(&m.key) {
+            self.report.skipped += 1;
+            obs.saved(&self.mailbox, 0);
+            return Ok(false);
+        }
+        if let Some(uid) = self
+            .there
+            .get_mut(&key_parts(&m.header, m.len))
+            .and_then(Vec::pop)
+        {
+            self.done.insert(m.key, uid);
+            self.report.skipped += 1;
+            obs.saved(&self.mailbox, 0);
+            return Ok(false);
+        }
+        if let Some(max) = self.limit.filter(|max| m.len > *max) {
+            self.report.failed.push(RestoreFailed {
+                source: m.origin,
+                reason: format!("{} bytes is over the server's APPENDLIMIT of {max}", m.len),
+            });
+            return Ok(false);
+        }
+        self.flush(client, obs)?;
+        m.flags
+            .retain(|f| !matches!(f, Flag::Recent | Flag::MayCreate));
+        if self.opts.dry_run {
+            self.report.appended += 1;
+            self.report.bytes += m.len;
+            obs.saved(&self.mailbox, m.len);
+            return Ok(false);
+        }
+        let mut r = append_spooled(client, &self.mailbox, &mut m, true);
+        let keywords: Vec<String> = m
+            .flags
+            .iter()
+            .filter_map(|f| match f {
+                Flag::Keyword(k) => Some(String::from_utf8_lossy(k).into_owned()),
+                _ => None,
+            })
+            .collect();
+        if matches!(r, Err(imap4::Error::No { .. })) && !keywords.is_empty() {
+            // The server may refuse keywords: the message matters more.
+            r = append_spooled(client, &self.mailbox, &mut m, false);
+            if r.is_ok() {
+                for k in keywords {
+                    if !self.report.keywords_dropped.contains(&k) {
+                        self.report.keywords_dropped.push(k);
+                    }
+                }
+            }
+        }
+        match r {
+            Ok(uid) => {
+                self.report.appended += 1;
+                self.report.bytes += m.len;
+                self.done.insert(m.key, uid.map_or(0, |u| u.uid));
+                obs.saved(&self.mailbox, m.len);
+            }
+            Err(e @ imap4::Error::Abort(_)) => return Err(e.into()),
+            Err(e) => self.report.failed.push(RestoreFailed {
+                source: m.origin,
+                reason: e.to_string(),
+            }),
+        }
+        if self.uid_validity.is_none() {
+            self.uid_validity = client
+                .status(&self.mailbox, [StatusAttr::UidValidity])
+                .ok()
+                .and_then(|s| s.uid_validity);
+        }
+        Ok(true)
+    }
+
     /// Sends what is queued.
     pub(crate) fn flush<S: Stream>(
         &mut self,
@@ -433,6 +542,31 @@ impl Pending {
         }
         m
     }
+}
+
+/// One APPEND of a spooled message, from the start of its file.
+fn append_spooled<S: Stream>(
+    client: &mut Client<S>,
+    mailbox: &str,
+    m: &mut Spooled,
+    keywords: bool,
+) -> imap4::Result<Option<imap4::session::AppendUid>> {
+    use std::io::Seek;
+    m.file
+        .seek(std::io::SeekFrom::Start(0))
+        .map_err(imap4::Error::Output)?;
+    let flags = m
+        .flags
+        .iter()
+        .filter(|f| keywords || !matches!(f, Flag::Keyword(_)))
+        .cloned();
+    let mut cmd = AppendStream::new(mailbox, m.len)
+        .flags(flags)
+        .binary(m.binary);
+    if let Some(d) = m.date {
+        cmd = cmd.date(d);
+    }
+    client.append_from(cmd, &mut m.file)
 }
 
 /// Uploads one batch; a refused batch is retried message by message, and a refused
@@ -539,19 +673,18 @@ fn holdings<S: Stream>(client: &mut Client<S>) -> Result<HashMap<Key, Vec<u32>>,
     let section: Section = "HEADER.FIELDS (MESSAGE-ID)"
         .parse()
         .expect("static section");
-    let list = client
-        .uid_fetch(
-            &all,
-            [
-                FetchAttr::Uid,
-                FetchAttr::Rfc822Size,
-                FetchAttr::body_peek(section),
-            ],
-        )?
-        .collect_all()?;
     let mut out: HashMap<Key, Vec<u32>> = HashMap::new();
     let mut no_id = Vec::new();
-    for f in &list {
+    // One response at a time: a big mailbox's listing is never all in memory.
+    for f in client.uid_fetch(
+        &all,
+        [
+            FetchAttr::Uid,
+            FetchAttr::Rfc822Size,
+            FetchAttr::body_peek(section),
+        ],
+    )? {
+        let f = f?;
         let (Some(uid), Some(size)) = (f.uid(), f.size()) else {
             continue;
         };
@@ -576,13 +709,11 @@ fn holdings<S: Stream>(client: &mut Client<S>) -> Result<HashMap<Key, Vec<u32>>,
     if !no_id.is_empty() {
         let set: SequenceSet = no_id.iter().map(|(u, _)| *u).collect();
         let sizes: HashMap<u32, u64> = no_id.into_iter().collect();
-        for f in client
-            .uid_fetch(
-                &set,
-                [FetchAttr::Uid, FetchAttr::body_peek(Section::header())],
-            )?
-            .collect_all()?
-        {
+        for f in client.uid_fetch(
+            &set,
+            [FetchAttr::Uid, FetchAttr::body_peek(Section::header())],
+        )? {
+            let f = f?;
             if let (Some(uid), Some(h)) = (f.uid(), f.header().or_else(|| f.body())) {
                 if let Some(size) = sizes.get(&uid) {
                     out.entry((crate::backup::header_digest(h), *size))

@@ -179,6 +179,11 @@ pub enum Abort {
     /// An earlier error already broke the connection; this is what it was.
     #[error("the connection is unusable since an earlier error: {0}")]
     Unusable(String),
+    /// Reading the message being appended from the caller's source failed (or it ended
+    /// before its announced length) after part of it was sent: the server is waiting in
+    /// the middle of a literal, so the connection cannot go on.
+    #[error("reading the message to append failed: {0}")]
+    Source(std::io::Error),
     /// A command's reply could not be parsed.
     #[error("unreadable reply to {command}: {error}")]
     Malformed {

@@ -12,8 +12,8 @@ use std::time::Duration;
 use imap4::blocking::{Client, Stream, Unsolicited};
 use imap4::proto::date::InternalDate;
 use imap4::proto::encode::{
-    self, AppendMessage, Criteria, FetchAttr, QResync, SearchDate, SearchReturn, SortKey,
-    StoreMode, ThreadAlgorithm,
+    self, AppendMessage, AppendStream, Criteria, FetchAttr, QResync, SearchDate, SearchReturn,
+    SortKey, StoreMode, ThreadAlgorithm,
 };
 use imap4::proto::{Data, Fetch, Flag, Section, SequenceSet, Thread};
 use imap4::transport::ConnectOptions;
@@ -264,6 +264,51 @@ fn append_returns_appenduid_with_exact_bytes_flags_and_date() {
         ),
         "{err:?}"
     );
+    drop_mailbox(&mut c, mb);
+    c.logout().unwrap();
+}
+
+#[test]
+#[ignore = "needs the Dovecot from scripts/dovecot (run scripts/test)"]
+fn append_20mb_from_a_reader_in_pieces() {
+    let mb = "msgs-append-from";
+    let mut c = login(7);
+    fresh(&mut c, mb);
+    let mut data = b"From: big@example.org\r\nSubject: from a file\r\n\r\n".to_vec();
+    let mut i = 0u32;
+    while data.len() < 20 << 20 {
+        data.extend_from_slice(format!("line {i:08} read while it is sent\r\n").as_bytes());
+        i += 1;
+    }
+    let date = InternalDate::new(2023, 6, 1, 12, 30, 0, -420).unwrap();
+    let cmd = AppendStream::new(mb, data.len() as u64)
+        .flags([Flag::Seen, Flag::parse(b"$Big")])
+        .date(date);
+    let at = c.append_from(cmd, &mut &data[..]).unwrap().unwrap();
+    // The connection goes on as usual, and the server holds exactly those bytes.
+    c.select(mb).unwrap();
+    assert_eq!(body_of(&mut c, at.uid).unwrap(), data);
+    let f = uid_fetch(
+        &mut c,
+        at.uid,
+        vec![FetchAttr::Flags, FetchAttr::InternalDate],
+    )
+    .unwrap();
+    // The same moment (Dovecot answers in UTC).
+    assert_eq!(f.internal_date().map(|d| d.to_unix()), Some(date.to_unix()));
+    let mut flags = f.flags().unwrap().to_vec();
+    flags.retain(|f| *f != Flag::Recent);
+    assert_eq!(flags, [Flag::Seen, Flag::parse(b"$Big")]);
+    // A refusal (no such mailbox) is a NO, and the connection is fine.
+    let _ = c.delete("msgs-no-such-box");
+    let e = c
+        .append_from(
+            AppendStream::new("msgs-no-such-box", 5),
+            &mut &b"x\r\n\r\n"[..],
+        )
+        .unwrap_err();
+    assert!(matches!(e, Error::No { .. }), "{e:?}");
+    c.noop().unwrap();
     drop_mailbox(&mut c, mb);
     c.logout().unwrap();
 }

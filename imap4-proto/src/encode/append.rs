@@ -429,6 +429,106 @@ impl Command for Append {
     }
 }
 
+/// The first part of an `APPEND` whose message the driver sends itself, in pieces, so
+/// that a big message never has to be in memory: `APPEND mailbox (flags) "date" {len}`
+/// with a synchronizing literal. The command is [interactive](Command::interactive):
+/// after the server's `+` the driver sends exactly `len` bytes
+/// ([`Connection::send_data`](crate::Connection::send_data)) and then the final CRLF; a
+/// server that refuses the message answers NO instead of `+`.
+///
+/// ```
+/// use imap4_proto::encode::{AppendStream, Command, EncodeOptions};
+/// use imap4_proto::{date::InternalDate, Flag, Tag};
+///
+/// let date = InternalDate::new(2024, 1, 31, 9, 5, 0, 60)?;
+/// let cmd = AppendStream::new("Archive", 20_000_000).flags([Flag::Seen]).date(date);
+/// let plus = EncodeOptions { literal_plus: true, ..Default::default() };
+/// assert_eq!(
+///     cmd.encode(Tag::from("a1"), plus)?.to_bytes(),
+///     "a1 APPEND Archive (\\Seen) \"31-Jan-2024 09:05:00 +0100\" {20000000}\r\n"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[doc(alias = "append")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendStream {
+    mailbox: String,
+    flags: Vec<Flag>,
+    date: Option<InternalDate>,
+    len: u64,
+    binary: bool,
+}
+
+impl AppendStream {
+    /// A message of `len` bytes for `mailbox`.
+    pub fn new(mailbox: impl Into<String>, len: u64) -> AppendStream {
+        AppendStream {
+            mailbox: mailbox.into(),
+            flags: Vec::new(),
+            date: None,
+            len,
+            binary: false,
+        }
+    }
+
+    /// The flags to set.
+    pub fn flags(mut self, flags: impl IntoIterator<Item = Flag>) -> AppendStream {
+        self.flags = flags.into_iter().collect();
+        self
+    }
+
+    /// The INTERNALDATE to set.
+    pub fn date(mut self, date: InternalDate) -> AppendStream {
+        self.date = Some(date);
+        self
+    }
+
+    /// Announce a `literal8` (`~{n}`, RFC 3516 BINARY) for a message with NUL bytes.
+    pub fn binary(mut self, binary: bool) -> AppendStream {
+        self.binary = binary;
+        self
+    }
+
+    /// The message's length.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the message is empty (servers refuse those).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Command for AppendStream {
+    fn name(&self) -> &'static str {
+        "APPEND"
+    }
+    fn interactive(&self) -> bool {
+        true
+    }
+    fn encode_args(&self, w: &mut CommandWriter) -> Result<(), EncodeError> {
+        w.sp();
+        w.mailbox(&self.mailbox)?;
+        if !self.flags.is_empty() {
+            w.sp();
+            w.flag_list(&self.flags)?;
+        }
+        if let Some(d) = &self.date {
+            w.sp();
+            w.date_time("APPEND", d)?;
+        }
+        w.sp();
+        if self.binary {
+            w.raw(b"~");
+        }
+        w.raw(b"{");
+        w.number(self.len);
+        w.raw(b"}");
+        Ok(())
+    }
+}
+
 /// Turns every line ending (`\r\n`, a bare `\r` or a bare `\n`) into CRLF, as imaplib's
 /// `append` does before sending; IMAP messages must use CRLF.
 ///
@@ -438,21 +538,48 @@ impl Command for Append {
 /// ```
 pub fn normalize_line_endings(data: &[u8]) -> Bytes {
     let mut out = BytesMut::with_capacity(data.len() + data.len() / 32);
-    let mut i = 0;
-    while i < data.len() {
-        match data[i] {
-            b'\r' => {
-                out.extend_from_slice(b"\r\n");
-                if data.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-            }
-            b'\n' => out.extend_from_slice(b"\r\n"),
-            c => out.extend_from_slice(&[c]),
-        }
-        i += 1;
+    let mut rest = data;
+    // Runs without CR or LF are copied whole.
+    while let Some(i) = memchr::memchr2(b'\r', b'\n', rest) {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(b"\r\n");
+        let crlf = rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n');
+        rest = &rest[i + if crlf { 2 } else { 1 }..];
     }
+    out.extend_from_slice(rest);
     out.freeze()
+}
+
+/// [`normalize_line_endings`] for bytes already owned: a message whose every line ends
+/// in CRLF (the usual case for one fetched from a server) is returned as it is, without
+/// a copy.
+///
+/// ```
+/// use imap4_proto::encode::into_crlf;
+/// use bytes::Bytes;
+/// let ok = Bytes::from_static(b"Subject: x\r\n\r\nhi\r\n");
+/// assert_eq!(into_crlf(ok.clone()).as_ptr(), ok.as_ptr()); // the same buffer
+/// assert_eq!(into_crlf(Bytes::from_static(b"a\nb")), "a\r\nb");
+/// ```
+pub fn into_crlf(data: Bytes) -> Bytes {
+    if is_crlf(&data) {
+        data
+    } else {
+        normalize_line_endings(&data)
+    }
+}
+
+/// Whether every CR in `data` is followed by LF and every LF preceded by CR.
+fn is_crlf(data: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(b'\r', b'\n', &data[at..]) {
+        let i = at + i;
+        if data[i] != b'\r' || data.get(i + 1) != Some(&b'\n') {
+            return false;
+        }
+        at = i + 2;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -460,6 +587,42 @@ mod tests {
     use super::super::testutil::*;
     use super::super::{EncodeOptions, Fragment};
     use super::*;
+
+    /// Every string of up to 8 characters from `a`, CR and LF: the memchr version
+    /// against the byte-at-a-time definition, and `into_crlf` copying only when needed.
+    #[test]
+    fn line_endings_exhaustive() {
+        fn reference(d: &[u8]) -> Vec<u8> {
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < d.len() {
+                match d[i] {
+                    b'\r' => {
+                        out.extend_from_slice(b"\r\n");
+                        if d.get(i + 1) == Some(&b'\n') {
+                            i += 1;
+                        }
+                    }
+                    b'\n' => out.extend_from_slice(b"\r\n"),
+                    c => out.push(c),
+                }
+                i += 1;
+            }
+            out
+        }
+        for len in 0..=8u32 {
+            for n in 0..3usize.pow(len) {
+                let d: Vec<u8> = (0..len).map(|k| b"a\r\n"[n / 3usize.pow(k) % 3]).collect();
+                let want = reference(&d);
+                assert_eq!(normalize_line_endings(&d), want, "{d:?}");
+                let b = Bytes::from(d.clone());
+                let ptr = b.as_ptr();
+                let got = into_crlf(b);
+                assert_eq!(got, want, "{d:?}");
+                assert_eq!(got.as_ptr() == ptr, want == d, "{d:?}");
+            }
+        }
+    }
 
     #[test]
     fn single() {

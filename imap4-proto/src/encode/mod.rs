@@ -99,7 +99,9 @@ mod thread;
 
 pub use self::acl::{DeleteAcl, GetAcl, ListRights, MyRights, SetAcl};
 pub use self::annotation::{GetAnnotation, SetAnnotation};
-pub use self::append::{normalize_line_endings, Append, AppendMessage, CatenatePart};
+pub use self::append::{
+    into_crlf, normalize_line_endings, Append, AppendMessage, AppendStream, CatenatePart,
+};
 pub use self::auth::{base64_decode, base64_encode, AuthResponse, Authenticate, Login, ProxyAuth};
 pub use self::compress::Compress;
 pub use self::copy::{Copy, Move};
@@ -373,6 +375,13 @@ pub trait Command: fmt::Debug {
     /// Whether the encoded command carries credentials (a password, a SASL response) and
     /// must be kept out of trace logs. False unless a command says otherwise.
     fn is_sensitive(&self) -> bool {
+        false
+    }
+    /// Whether the server's continuation requests (`+`) go to the driver instead of
+    /// releasing the command's own literals: true for commands whose rest the driver
+    /// sends itself, like [`AppendStream`]'s message. (AUTHENTICATE and IDLE are
+    /// interactive by name.)
+    fn interactive(&self) -> bool {
         false
     }
     /// Writes the arguments (everything after the name).

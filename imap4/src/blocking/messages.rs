@@ -4,8 +4,8 @@
 use bytes::Bytes;
 use imap4_proto::date::InternalDate;
 use imap4_proto::encode::{
-    self, Append, AppendMessage, Criteria, MessageSet, QResync, SearchReturn, SortCriterion,
-    StoreMode, ThreadAlgorithm,
+    self, Append, AppendMessage, AppendStream, Criteria, MessageSet, QResync, SearchReturn,
+    SortCriterion, StoreMode, ThreadAlgorithm,
 };
 use imap4_proto::{Flag, Section, SequenceSet, Thread};
 
@@ -80,6 +80,34 @@ impl<S: Stream> Client<S> {
     /// ```
     pub fn append_with(&mut self, cmd: Append) -> Result<Option<AppendUids>> {
         block_on(self.inner.append_with(cmd))
+    }
+
+    /// `APPEND` of a message of `len` bytes read from `source` while it is sent, in pieces
+    /// of 64 KiB: memory never holds the message, whatever its size (a 2 GB mail from a
+    /// file). Flags, date and BINARY as set on `cmd`; the line endings must already be
+    /// CRLF. `source` must give exactly [`AppendStream::len`] bytes: a server that refuses
+    /// the message says NO before anything is read past the first piece, and a source
+    /// that fails (or ends early) half way leaves the connection unusable
+    /// ([`Abort::Source`](crate::Abort::Source)), since the server waits in the middle of
+    /// the message. Returns where it landed when the server has UIDPLUS.
+    ///
+    /// ```no_run
+    /// # let mut client = imap4::blocking::Client::connect(("127.0.0.1", 10143)).unwrap();
+    /// use imap4::proto::encode::AppendStream;
+    /// use imap4::proto::Flag;
+    /// let mut file = std::fs::File::open("big.eml")?;
+    /// let len = file.metadata()?.len();
+    /// let at = client.append_from(AppendStream::new("Archive", len).flags([Flag::Seen]), &mut file)?;
+    /// println!("{at:?}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[doc(alias = "append")]
+    pub fn append_from<R: std::io::Read + ?Sized>(
+        &mut self,
+        cmd: AppendStream,
+        source: &mut R,
+    ) -> Result<Option<AppendUid>> {
+        block_on(self.inner.append_from(cmd, source))
     }
 
     /// Appends several messages: in one command when the server has MULTIAPPEND (RFC

@@ -4,16 +4,16 @@
 use bytes::Bytes;
 use imap4_proto::date::InternalDate;
 use imap4_proto::encode::{
-    self, Append, AppendMessage, Criteria, FetchAttr, MessageSet, QResync, SearchReturn,
-    SortCriterion, StoreMode, ThreadAlgorithm,
+    self, Append, AppendMessage, AppendStream, Criteria, FetchAttr, MessageSet, QResync,
+    SearchReturn, SortCriterion, StoreMode, ThreadAlgorithm,
 };
 use imap4_proto::{
     Code, Data, ESearchItem, Fetch, FetchItem, Flag, MailboxState, Section, SectionData,
     SequenceSet, Status, Thread,
 };
 
-use super::{Io, Session, Unsolicited};
-use crate::error::{Error, Result};
+use super::{Io, Session, Step, Unsolicited};
+use crate::error::{Abort, Error, Result};
 
 /// Where an appended message landed (`APPENDUID`, RFC 4315 UIDPLUS); see
 /// [`Session::append`].
@@ -412,6 +412,78 @@ impl<T: Io> Session<T> {
                 uid_validity,
                 uids: uids.iter(u32::MAX).collect(),
             }),
+            _ => None,
+        })
+    }
+
+    /// `APPEND` of a message of `len` bytes read from `source` in pieces of 64 KiB while
+    /// it is sent, so that memory never holds it (a big message from a file or a spool):
+    /// `APPEND mailbox (flags) "date" {len}`, the server's `+`, then the pieces. A server
+    /// that refuses it says NO before anything is read. `source` must give exactly `len`
+    /// bytes; if it fails or ends early after the first byte went out, the connection
+    /// is unusable ([`Abort::Source`]), since the server waits in the middle of the
+    /// message. Reading is blocking, which suits the blocking client
+    /// ([`append_from`](crate::blocking::Client::append_from)).
+    pub(crate) async fn append_from<R: std::io::Read + ?Sized>(
+        &mut self,
+        cmd: AppendStream,
+        source: &mut R,
+    ) -> Result<Option<AppendUid>> {
+        const PIECE: usize = 64 << 10;
+        let len = cmd.len();
+        let mut buf = vec![0u8; PIECE.min(usize::try_from(len).unwrap_or(PIECE)).max(1)];
+        // The first piece before the command: a source that cannot be read at all costs
+        // nothing but this error.
+        let mut first = read_piece(source, &mut buf, len).map_err(Error::Output)?;
+        if first == 0 && len > 0 {
+            return Err(Error::Output(std::io::ErrorKind::UnexpectedEof.into()));
+        }
+        let tag = self.start(&cmd).await?;
+        loop {
+            match self.step(&tag, "APPEND").await? {
+                Step::Continue(_) => break,
+                Step::Done(status) => {
+                    self.completion("APPEND", status)?;
+                    // OK without having asked for the message: nothing was stored.
+                    return Err(self.mark(
+                        Abort::Protocol(imap4_proto::ProtocolError::UnexpectedContinue(
+                            Bytes::from_static(b"APPEND completed before its message was sent"),
+                        ))
+                        .into(),
+                    ));
+                }
+                Step::Data(d) => self.unsolicited.push_back(Unsolicited::Data(d)),
+                Step::Unparsed(m) => self.unsolicited.push_back(Unsolicited::Malformed(m)),
+                Step::LiteralStart(_) | Step::LiteralChunk(_) | Step::LiteralEnd => {}
+            }
+        }
+        let mut sent = 0u64;
+        while sent < len {
+            if first == 0 {
+                first = match read_piece(source, &mut buf, len - sent) {
+                    Ok(0) => {
+                        let e = std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            format!("the message ended after {sent} of {len} bytes"),
+                        );
+                        return Err(self.mark(Abort::Source(e).into()));
+                    }
+                    Ok(n) => n,
+                    Err(e) => return Err(self.mark(Abort::Source(e).into())),
+                };
+            }
+            self.conn.send_data(Bytes::copy_from_slice(&buf[..first]));
+            self.flush().await.map_err(|e| self.mark(e))?;
+            sent += first as u64;
+            first = 0;
+        }
+        self.conn.send_line(b"");
+        let r = self.finish(&tag, "APPEND").await?;
+        Ok(match r.status.code {
+            Some(Code::AppendUid { uid_validity, uids }) => uids
+                .iter(u32::MAX)
+                .next()
+                .map(|uid| AppendUid { uid_validity, uid }),
             _ => None,
         })
     }
@@ -1073,5 +1145,20 @@ impl<T: Io> Session<T> {
         }
         out.vanished.normalize();
         Ok(out)
+    }
+}
+
+/// Reads up to `buf.len()` bytes, at most `left`, retrying interrupted reads.
+fn read_piece<R: std::io::Read + ?Sized>(
+    source: &mut R,
+    buf: &mut [u8],
+    left: u64,
+) -> std::io::Result<usize> {
+    let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+    loop {
+        match source.read(&mut buf[..want]) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
     }
 }

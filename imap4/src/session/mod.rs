@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use bytes::{Buf, BytesMut};
+use bytes::BytesMut;
 use imap4_proto::decode::Malformed;
 use imap4_proto::encode::{self, Command};
 use imap4_proto::{
@@ -344,6 +344,10 @@ pub(crate) enum Step {
     Unparsed(Malformed),
     Done(Status),
 }
+
+/// Pieces of a command at least this long are written from their own buffer, not
+/// copied into the gathering one (a literal: a message being appended).
+const DIRECT_WRITE: usize = 64 << 10;
 
 /// An IMAP session over any [`Io`]: the asynchronous client. With the `tokio` feature,
 /// `imap4::tokio::Client` is a `Session` over a tokio stream; the blocking
@@ -669,34 +673,35 @@ impl<T: Io> Session<T> {
 
     /// Writes everything the connection has to send (compressed if on), then flushes.
     pub(crate) async fn flush(&mut self) -> Result<()> {
-        if let Some(b) = self.conn.take_transmit() {
-            self.tracer.sent(&b);
-            match &mut self.zlib {
-                Some(z) => {
+        let mut wrote = false;
+        if self.zlib.is_some() {
+            if let Some(b) = self.conn.take_transmit() {
+                self.tracer.sent(&b);
+                if let Some(z) = &mut self.zlib {
                     let packed = z.compress(&b)?;
                     self.out.extend_from_slice(&packed);
                 }
-                None => self.out.extend_from_slice(&b),
+            }
+        } else {
+            // Small pieces are gathered into one write; a big literal (a message being
+            // appended) is written from its own buffer, so that memory never holds a
+            // second copy of it, let alone of a whole MULTIAPPEND.
+            while let Some(b) = self.conn.poll_transmit() {
+                if b.len() < DIRECT_WRITE {
+                    self.out.extend_from_slice(&b);
+                    continue;
+                }
+                self.write_gathered().await?;
+                self.tracer.sent(&b);
+                self.write_bytes(&b).await?;
+                wrote = true;
             }
         }
-        if self.out.is_empty() {
+        if self.out.is_empty() && !wrote {
             return Ok(());
         }
+        self.write_gathered().await?;
         let timeout = self.timeouts.command;
-        while !self.out.is_empty() {
-            let mut fresh = true;
-            let r = std::future::poll_fn(|cx| {
-                let r = self.io.poll_write(cx, &self.out, timeout, fresh);
-                fresh = false;
-                r
-            })
-            .await;
-            let n = r.map_err(|e| io_error(e, "write", timeout))?;
-            if n == 0 {
-                return Err(Abort::Io(io::ErrorKind::WriteZero.into()).into());
-            }
-            self.out.advance(n);
-        }
         let mut fresh = true;
         let r = std::future::poll_fn(|cx| {
             let r = self.io.poll_flush(cx, timeout, fresh);
@@ -705,6 +710,42 @@ impl<T: Io> Session<T> {
         })
         .await;
         r.map_err(|e| io_error(e, "write", timeout))
+    }
+
+    /// Writes (and traces, unless compressed) what [`flush`](Self::flush) gathered.
+    async fn write_gathered(&mut self) -> Result<()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        if self.zlib.is_none() {
+            self.tracer.sent(&self.out);
+        }
+        let out = std::mem::take(&mut self.out);
+        let r = self.write_bytes(&out).await;
+        // Keep the (small) buffer for the next command.
+        self.out = out;
+        self.out.clear();
+        r
+    }
+
+    /// Writes all of `b`.
+    async fn write_bytes(&mut self, mut b: &[u8]) -> Result<()> {
+        let timeout = self.timeouts.command;
+        while !b.is_empty() {
+            let mut fresh = true;
+            let r = std::future::poll_fn(|cx| {
+                let r = self.io.poll_write(cx, b, timeout, fresh);
+                fresh = false;
+                r
+            })
+            .await;
+            let n = r.map_err(|e| io_error(e, "write", timeout))?;
+            if n == 0 {
+                return Err(Abort::Io(io::ErrorKind::WriteZero.into()).into());
+            }
+            b = &b[n..];
+        }
+        Ok(())
     }
 
     /// Reads once (or inflates pending compressed input) and feeds the connection.
