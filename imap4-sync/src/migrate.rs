@@ -69,6 +69,11 @@ pub struct MigrateOptions {
     /// directory by default). The files are unlinked as soon as they are created, so a
     /// killed run leaves nothing behind.
     pub spool: Option<std::path::PathBuf>,
+    /// When the source is Gmail (it offers `X-GM-EXT-1` and has a `\All` mailbox, and
+    /// that mailbox is selected): copy `[Gmail]/All Mail` once and file each message in
+    /// the destination folders of its labels (`X-GM-LABELS`), instead of copying every
+    /// label's folder, which holds another copy of the same messages. On by default.
+    pub gmail_labels: bool,
 }
 
 impl Default for MigrateOptions {
@@ -84,6 +89,7 @@ impl Default for MigrateOptions {
             },
             stream_over: 1 << 20,
             spool: None,
+            gmail_labels: true,
         }
     }
 }
@@ -99,6 +105,22 @@ pub struct MailboxPlan {
     pub role: Option<String>,
     /// Why the name is what it is, when it is not the plain mapping.
     pub note: Option<String>,
+    /// For Gmail's `[Gmail]/All Mail` (see [`MigrateOptions::gmail_labels`]): where the
+    /// messages with each label go; a message with none of them goes to `dest`. Such a
+    /// plan is run by [`migrate_labels`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelRoute>,
+}
+
+/// Where Gmail's messages with one label go (see [`MailboxPlan::labels`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LabelRoute {
+    /// The label as `X-GM-LABELS` names it (`\Inbox`, `\Sent`, `Work/2024`).
+    pub label: String,
+    /// The source folder that shows the label.
+    pub folder: String,
+    /// The destination mailbox.
+    pub dest: String,
 }
 
 /// What migrating one mailbox did.
@@ -127,6 +149,10 @@ pub struct MigrateReport {
     pub source_uid_validity_changed: bool,
     /// Stopped early.
     pub interrupted: bool,
+    /// For a plan with [labels](MailboxPlan::labels): what went to each destination
+    /// mailbox (the totals above are their sums).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_folder: Vec<MigrateReport>,
 }
 
 /// The state of one mailbox pair: which source UIDs are at which destination UIDs.
@@ -149,6 +175,9 @@ pub struct MigrateState {
     pub version: u32,
     /// By source mailbox.
     pub mailboxes: BTreeMap<String, MailboxMap>,
+    /// Plans with [labels](MailboxPlan::labels): by source mailbox, then by destination.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, BTreeMap<String, MailboxMap>>,
 }
 
 impl MigrateState {
@@ -251,7 +280,11 @@ pub fn plan<S: Stream, T: Stream>(
                 .or_insert_with(|| l.mailbox.name().to_string());
         }
     }
-    let mut out = Vec::new();
+    // Gmail's All Mail goes where the destination keeps everything, else its archive.
+    if let Some(n) = roles.get("\\archive").cloned() {
+        roles.entry("\\all".into()).or_insert(n);
+    }
+    let mut picked = Vec::new();
     for l in &s.boxes {
         if l.has(&MailboxAttr::NoSelect) || l.has(&MailboxAttr::NonExistent) {
             continue;
@@ -303,19 +336,78 @@ pub fn plan<S: Stream, T: Stream>(
                 role = Some(role_name(a));
             }
         }
-        out.push(MailboxPlan {
-            source: name,
-            dest,
-            role,
-            note,
-        });
+        picked.push((
+            l,
+            MailboxPlan {
+                source: name,
+                dest,
+                role,
+                note,
+                labels: Vec::new(),
+            },
+        ));
     }
+    let gmail = opts.gmail_labels
+        && src.has_capability("X-GM-EXT-1")?
+        && picked.iter().any(|(l, _)| l.has(&MailboxAttr::All));
+    let mut out: Vec<MailboxPlan> = if gmail {
+        gmail_plan(picked)
+    } else {
+        picked.into_iter().map(|(_, p)| p).collect()
+    };
     out.sort_by(|a, b| a.dest.cmp(&b.dest));
     Ok(out)
 }
 
+/// Gmail's folders are views of labels: `[Gmail]/All Mail` holds every message once
+/// (except Spam and Trash), and a message is in each label's folder too. One plan copies
+/// All Mail with a route per label folder; Spam and Trash are copied as they are;
+/// Starred is the `\Flagged` flag and Important Gmail's own guess, so neither becomes a
+/// folder.
+fn gmail_plan(picked: Vec<(&imap4::proto::ListData, MailboxPlan)>) -> Vec<MailboxPlan> {
+    let mut all = None;
+    let mut out = Vec::new();
+    let mut routes = Vec::new();
+    for (l, p) in picked {
+        if l.has(&MailboxAttr::All) {
+            all = Some(p);
+        } else if l.has(&MailboxAttr::Trash) || l.has(&MailboxAttr::Junk) {
+            out.push(p);
+        } else if l.has(&MailboxAttr::Flagged) || l.has(&MailboxAttr::Important) {
+            continue;
+        } else {
+            let label = if p.source.eq_ignore_ascii_case("INBOX") {
+                "\\Inbox".to_string()
+            } else if l.has(&MailboxAttr::Sent) {
+                "\\Sent".to_string()
+            } else if l.has(&MailboxAttr::Drafts) {
+                "\\Draft".to_string()
+            } else {
+                p.source.clone()
+            };
+            routes.push(LabelRoute {
+                label,
+                folder: p.source,
+                dest: p.dest,
+            });
+        }
+    }
+    let mut all = all.expect("checked by the caller");
+    all.note = Some(format!(
+        "Gmail: copied once, each message filed in the folders of its labels ({} label folders); \
+         messages without one go here",
+        routes.len()
+    ));
+    routes.sort_by(|a, b| a.dest.cmp(&b.dest));
+    all.labels = routes;
+    out.push(all);
+    out
+}
+
 /// Copies one mailbox (see the [module documentation](self)); `state` is updated, and
-/// `save` is called with it after each batch (write it somewhere durable).
+/// `save` is called with it after each batch (write it somewhere durable). A plan with
+/// [labels](MailboxPlan::labels) is copied here as a plain mailbox into `plan.dest`;
+/// [`migrate_labels`] files its messages by label instead.
 pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
     src: &mut Client<S>,
     dst: &mut Client<T>,
@@ -325,56 +417,284 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
     obs: &dyn Observer,
     save: &mut dyn FnMut(&MailboxMap),
 ) -> Result<MigrateReport, Error> {
-    let mut report = MigrateReport {
+    let mut maps = [std::mem::take(state)];
+    let r = copy(
+        src,
+        dst,
+        &plan.source,
+        std::slice::from_ref(&plan.dest),
+        None,
+        &mut maps,
+        opts,
+        obs,
+        &mut |m: &[MailboxMap]| save(&m[0]),
+    );
+    let [m] = maps;
+    *state = m;
+    r.map(|mut v| v.swap_remove(0))
+}
+
+/// Copies Gmail's All Mail once (a plan from [`plan`] with [labels](MailboxPlan::labels)),
+/// each message to the destination mailboxes of its labels (`X-GM-LABELS`), to
+/// `plan.dest` when it has none of them. `state` holds a [`MailboxMap`] per destination
+/// mailbox; `save` is called with it after each batch. A label added at the source since
+/// the last run adds the message to that label's mailbox; a label removed leaves the copy
+/// where it is.
+///
+/// ```no_run
+/// use imap4_sync::backup::NoObserver;
+/// use imap4_sync::migrate::{migrate_labels, migrate_mailbox, plan, MigrateOptions};
+///
+/// let login = |host: &str, user: &str, pass: &str| -> Result<imap4::blocking::Client, imap4::Error> {
+///     let tls = imap4::transport::TlsConfig::new();
+///     let mut c = imap4::blocking::Client::connect_tls(host, 993, &tls)?;
+///     c.login(user, pass)?;
+///     Ok(c)
+/// };
+/// let mut gmail = login("imap.gmail.com", "me@gmail.com", "app-password")?;
+/// let mut new = login("imap.example.com", "me@example.com", "secret")?;
+/// let opts = MigrateOptions::default();
+/// for p in plan(&mut gmail, &mut new, &opts)? {
+///     let r = if p.labels.is_empty() {
+///         let mut state = Default::default();
+///         migrate_mailbox(&mut gmail, &mut new, &p, &mut state, &opts, &NoObserver, &mut |_| {})?
+///     } else {
+///         let mut state = Default::default();
+///         migrate_labels(&mut gmail, &mut new, &p, &mut state, &opts, &NoObserver, &mut |_| {})?
+///     };
+///     for f in &r.by_folder {
+///         println!("{} -> {}: {} copied", f.source, f.dest, f.copied);
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn migrate_labels<S: Stream + Send, T: Stream>(
+    src: &mut Client<S>,
+    dst: &mut Client<T>,
+    plan: &MailboxPlan,
+    state: &mut BTreeMap<String, MailboxMap>,
+    opts: &MigrateOptions,
+    obs: &dyn Observer,
+    save: &mut dyn FnMut(&BTreeMap<String, MailboxMap>),
+) -> Result<MigrateReport, Error> {
+    // Destination 0 takes what no routed label claims; labels sharing a destination
+    // share its index.
+    let mut dests = vec![plan.dest.clone()];
+    let mut by_label: HashMap<String, usize> = HashMap::new();
+    for r in &plan.labels {
+        let i = dests.iter().position(|d| *d == r.dest).unwrap_or_else(|| {
+            dests.push(r.dest.clone());
+            dests.len() - 1
+        });
+        by_label.insert(label_key(&r.label), i);
+    }
+    let router = |labels: &[imap4::proto::Bytes]| -> Vec<usize> {
+        let mut to: Vec<usize> = labels
+            .iter()
+            .filter_map(|l| by_label.get(&label_key(&String::from_utf8_lossy(l))))
+            .copied()
+            .collect();
+        to.sort_unstable();
+        to.dedup();
+        if to.is_empty() {
+            to.push(0);
+        }
+        to
+    };
+    let mut maps: Vec<MailboxMap> = dests
+        .iter()
+        .map(|d| state.remove(d).unwrap_or_default())
+        .collect();
+    let r = copy(
+        src,
+        dst,
+        &plan.source,
+        &dests,
+        Some(&router),
+        &mut maps,
+        opts,
+        obs,
+        &mut |m: &[MailboxMap]| {
+            let all: BTreeMap<String, MailboxMap> =
+                dests.iter().cloned().zip(m.iter().cloned()).collect();
+            save(&all)
+        },
+    );
+    state.extend(dests.iter().cloned().zip(maps));
+    let by_folder = r?;
+    let mut total = MigrateReport {
         source: plan.source.clone(),
         dest: plan.dest.clone(),
         ..MigrateReport::default()
     };
-    let st = src.examine(&plan.source)?;
-    if state.source_uid_validity.is_some() && state.source_uid_validity != st.uid_validity {
-        report.source_uid_validity_changed = true;
-        state.done.clear();
+    for f in &by_folder {
+        total.copied += f.copied;
+        total.bytes += f.bytes;
+        total.skipped += f.skipped;
+        total.flags_updated += f.flags_updated;
+        total.failed.extend(f.failed.iter().cloned());
+        for k in &f.keywords_dropped {
+            if !total.keywords_dropped.contains(k) {
+                total.keywords_dropped.push(k.clone());
+            }
+        }
+        total.created |= f.dest == plan.dest && f.created;
+        total.source_uid_validity_changed |= f.source_uid_validity_changed;
+        total.interrupted |= f.interrupted;
     }
-    if state.dest != plan.dest {
-        state.done.clear();
-        state.dest = plan.dest.clone();
-    }
-    state.source_uid_validity = st.uid_validity;
-    let mut up = Uploader::open(
-        dst,
-        &plan.dest,
-        Some((state.dest_uid_validity, std::mem::take(&mut state.done))),
-        &RestoreOptions {
-            dry_run: opts.dry_run,
-            ..opts.upload.clone()
-        },
-    )?;
-    report.created = up.report.created;
-    state.dest_uid_validity = up.uid_validity;
+    total.by_folder = by_folder;
+    Ok(total)
+}
 
-    // The source's messages and flags.
+/// Gmail's system labels are matched without regard to case (`\Inbox`, `\\INBOX`).
+fn label_key(label: &str) -> String {
+    if label.starts_with('\\') {
+        label.to_ascii_lowercase()
+    } else {
+        label.to_string()
+    }
+}
+
+/// The labels of a FETCH response (`X-GM-LABELS`).
+fn labels_of(f: &imap4::proto::Fetch) -> &[imap4::proto::Bytes] {
+    f.items
+        .iter()
+        .find_map(|i| match i {
+            imap4::proto::FetchItem::GmLabels(l) => Some(l.as_slice()),
+            _ => None,
+        })
+        .unwrap_or(&[])
+}
+
+/// Progress counted under the source mailbox's name (uploads report the destination's).
+struct AsSource<'a> {
+    obs: &'a dyn Observer,
+    name: &'a str,
+}
+
+impl Observer for AsSource<'_> {
+    fn start(&self, _: &str, messages: u64) {
+        self.obs.start(self.name, messages)
+    }
+    fn saved(&self, _: &str, bytes: u64) {
+        self.obs.saved(self.name, bytes)
+    }
+    fn done(&self, _: &str) {
+        self.obs.done(self.name)
+    }
+    fn cancelled(&self) -> bool {
+        self.obs.cancelled()
+    }
+}
+
+/// Which destinations (indexes into `dests`) a message with these labels goes to.
+type Router<'a> = &'a (dyn Fn(&[imap4::proto::Bytes]) -> Vec<usize> + Sync);
+
+/// The copy behind [`migrate_mailbox`] (one destination) and [`migrate_labels`] (several,
+/// chosen per message by `router`): one report per destination, `maps[i]` is the state of
+/// `dests[i]` and stays current whatever happens.
+#[allow(clippy::too_many_arguments)]
+fn copy<S: Stream + Send, T: Stream>(
+    src: &mut Client<S>,
+    dst: &mut Client<T>,
+    source: &str,
+    dests: &[String],
+    router: Option<Router<'_>>,
+    maps: &mut [MailboxMap],
+    opts: &MigrateOptions,
+    obs: &dyn Observer,
+    save: &mut dyn FnMut(&[MailboxMap]),
+) -> Result<Vec<MigrateReport>, Error> {
+    let obs = &AsSource { obs, name: source };
+    let mut reports: Vec<MigrateReport> = dests
+        .iter()
+        .map(|d| MigrateReport {
+            source: source.to_string(),
+            dest: d.clone(),
+            ..MigrateReport::default()
+        })
+        .collect();
+    let st = src.examine(source)?;
+    let mut ups: Vec<Uploader> = Vec::with_capacity(dests.len());
+    for (i, dest) in dests.iter().enumerate() {
+        let map = &mut maps[i];
+        if map.source_uid_validity.is_some() && map.source_uid_validity != st.uid_validity {
+            reports[i].source_uid_validity_changed = true;
+            map.done.clear();
+        }
+        if map.dest != *dest {
+            map.done.clear();
+            map.dest = dest.clone();
+        }
+        map.source_uid_validity = st.uid_validity;
+        let prior = std::mem::take(&mut map.done);
+        let opened = Uploader::open(
+            dst,
+            dest,
+            Some((map.dest_uid_validity, prior.clone())),
+            &RestoreOptions {
+                dry_run: opts.dry_run,
+                ..opts.upload.clone()
+            },
+        );
+        match opened {
+            Ok(up) => {
+                reports[i].created = up.report.created;
+                map.dest_uid_validity = up.uid_validity;
+                map.done = up.done.clone();
+                ups.push(up);
+            }
+            Err(e) => {
+                map.done = prior;
+                return Err(e);
+            }
+        }
+    }
+    let keep = |ups: &[Uploader], maps: &mut [MailboxMap]| {
+        for (m, up) in maps.iter_mut().zip(ups) {
+            m.done = up.done.clone();
+            m.dest_uid_validity = up.uid_validity;
+        }
+    };
+
+    // The source's messages, flags and (Gmail) where each goes. Streamed (one response
+    // at a time): a listing of every message collected first would be most of the
+    // memory of a big mailbox's migration.
     let mut sizes: HashMap<u32, u64> = HashMap::new();
-    // Streamed (one response at a time): a listing of every message collected first
-    // would be most of the memory of a big mailbox's migration.
     let mut listing: Vec<(u32, Vec<Flag>)> = Vec::new();
+    let mut routes: HashMap<u32, Vec<usize>> = HashMap::new();
     if st.exists > 0 {
-        for f in src.uid_fetch(
-            &SequenceSet::parse(b"1:*").expect("static"),
-            [FetchAttr::Uid, FetchAttr::Flags, FetchAttr::Rfc822Size],
-        )? {
+        let mut attrs = vec![FetchAttr::Uid, FetchAttr::Flags, FetchAttr::Rfc822Size];
+        if router.is_some() {
+            attrs.push(FetchAttr::GmLabels);
+        }
+        for f in src.uid_fetch(&SequenceSet::parse(b"1:*").expect("static"), attrs)? {
             let f = f?;
             if let Some(uid) = f.uid() {
                 sizes.insert(uid, f.size().unwrap_or(0));
                 listing.push((uid, f.flags().map(<[Flag]>::to_vec).unwrap_or_default()));
+                if let Some(r) = router {
+                    routes.insert(uid, r(labels_of(&f)));
+                }
             }
         }
     }
+    let targets = |uid: u32| -> &[usize] { routes.get(&uid).map_or(&[0], Vec::as_slice) };
+    let missing = |ups: &[Uploader], uid: u32| -> Vec<usize> {
+        let key = uid.to_string();
+        targets(uid)
+            .iter()
+            .copied()
+            .filter(|t| !ups[*t].has(&key))
+            .collect()
+    };
     let todo: Vec<u32> = listing
         .iter()
         .map(|(u, _)| *u)
-        .filter(|u| !up.has(&u.to_string()))
+        .filter(|u| !missing(&ups, *u).is_empty())
         .collect();
-    obs.start(&plan.source, todo.len() as u64);
+    let uploads: u64 = todo.iter().map(|u| missing(&ups, *u).len() as u64).sum();
+    obs.start(source, uploads);
 
     // Download the next batch while the previous one is uploaded; a batch is at most
     // `batch_messages` messages and `batch_bytes` bytes, so that memory holds about
@@ -401,7 +721,7 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
     }
     let spool_dir = opts.spool.clone().unwrap_or_else(std::env::temp_dir);
     let (tx, rx) = mpsc::sync_channel::<Result<Fetched, Error>>(1);
-    let source_name = plan.source.clone();
+    let mut interrupted = false;
     let result = std::thread::scope(|scope| -> Result<(), Error> {
         let chunks = &chunks;
         let spool_dir = &spool_dir;
@@ -411,9 +731,9 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
                     break;
                 }
                 let got = if *big {
-                    spool(src, chunk[0], &source_name, spool_dir).map(Fetched::Big)
+                    spool(src, chunk[0], source, spool_dir).map(Fetched::Big)
                 } else {
-                    fetch_batch(src, chunk, &source_name).map(Fetched::Batch)
+                    fetch_batch(src, chunk, source).map(Fetched::Batch)
                 };
                 let stop = got.is_err();
                 if tx.send(got).is_err() || stop {
@@ -423,70 +743,88 @@ pub fn migrate_mailbox<S: Stream + Send, T: Stream>(
         });
         for fetched in rx {
             if obs.cancelled() {
-                report.interrupted = true;
+                interrupted = true;
                 break;
             }
-            let went = match fetched? {
+            let mut went = false;
+            match fetched? {
                 Fetched::Batch(items) => {
-                    let mut went = false;
                     for item in items {
-                        went |= up.push(dst, item, obs)?;
+                        let to = item.key.parse().map_or(vec![0], |u| missing(&ups, u));
+                        // A copy for each destination but the last, which takes it.
+                        if let Some((last, rest)) = to.split_last() {
+                            for t in rest {
+                                went |= ups[*t].push(dst, item.clone(), obs)?;
+                            }
+                            went |= ups[*last].push(dst, item, obs)?;
+                        }
                     }
-                    went
                 }
-                Fetched::Big(None) => false,
-                Fetched::Big(Some(m)) => up.push_spooled(dst, m, obs)?,
-            };
+                Fetched::Big(None) => {}
+                Fetched::Big(Some(m)) => {
+                    let to = m.key.parse().map_or(vec![0], |u| missing(&ups, u));
+                    for t in to {
+                        let copy = m.try_clone().map_err(|source| Error::Io {
+                            path: spool_dir.clone(),
+                            source,
+                        })?;
+                        went |= ups[t].push_spooled(dst, copy, obs)?;
+                    }
+                }
+            }
             if went {
-                state.done = up.done.clone();
-                state.dest_uid_validity = up.uid_validity;
-                save(state);
+                keep(&ups, maps);
+                save(maps);
             }
         }
         Ok(())
     });
-    let flushed = if report.interrupted {
-        Ok(())
-    } else {
-        up.flush(dst, obs)
-    };
-    state.done = up.done.clone();
-    state.dest_uid_validity = up.uid_validity;
-    save(state);
+    let mut flushed = Ok(());
+    if !interrupted {
+        for up in &mut ups {
+            if flushed.is_ok() {
+                flushed = up.flush(dst, obs);
+            }
+        }
+    }
+    keep(&ups, maps);
+    save(maps);
     result?;
     flushed?;
-    if obs.cancelled() {
-        report.interrupted = true;
-    }
-    let fetched: std::collections::HashSet<String> = up.done.keys().cloned().collect();
+    interrupted |= obs.cancelled();
     for u in &todo {
-        if !fetched.contains(&u.to_string())
-            && !up
+        for t in missing(&ups, *u) {
+            let up = &mut ups[t];
+            if !up
                 .report
                 .failed
                 .iter()
                 .any(|f| f.source.ends_with(&format!(" UID {u}")))
-            && !report.interrupted
-            && !opts.dry_run
-        {
-            up.report.failed.push(RestoreFailed {
-                source: format!("{} UID {u}", plan.source),
-                reason: "the source sent no body for it".into(),
-            });
+                && !interrupted
+                && !opts.dry_run
+            {
+                up.report.failed.push(RestoreFailed {
+                    source: format!("{source} UID {u}"),
+                    reason: "the source sent no body for it".into(),
+                });
+            }
         }
     }
 
     // Flags changed at the source since the copy.
-    if !opts.dry_run && !report.interrupted {
-        report.flags_updated = sync_flags(dst, &plan.dest, &listing, &up.done)?;
+    for (report, up) in reports.iter_mut().zip(ups) {
+        if !opts.dry_run && !interrupted {
+            report.flags_updated = sync_flags(dst, &up.mailbox, &listing, &up.done)?;
+        }
+        report.copied = up.report.appended;
+        report.bytes = up.report.bytes;
+        report.skipped = up.report.skipped;
+        report.failed = up.report.failed;
+        report.keywords_dropped = up.report.keywords_dropped;
+        report.interrupted = interrupted;
     }
-    report.copied = up.report.appended;
-    report.bytes = up.report.bytes;
-    report.skipped = up.report.skipped;
-    report.failed = up.report.failed;
-    report.keywords_dropped = up.report.keywords_dropped;
-    obs.done(&plan.source);
-    Ok(report)
+    obs.done(source);
+    Ok(reports)
 }
 
 /// What the download thread hands to the upload side.
@@ -784,6 +1122,23 @@ where
         obs,
         |pair: &mut (Client<S>, Client<T>), p: &MailboxPlan| {
             let (s, d) = (&mut pair.0, &mut pair.1);
+            if !p.labels.is_empty() {
+                let mut mine = state
+                    .lock()
+                    .map(|st| st.labels.get(&p.source).cloned().unwrap_or_default())
+                    .unwrap_or_default();
+                let mut save = |m: &BTreeMap<String, MailboxMap>| {
+                    if opts.dry_run {
+                        return;
+                    }
+                    if let Ok(mut st) = state.lock() {
+                        st.version = 1;
+                        st.labels.insert(p.source.clone(), m.clone());
+                        let _ = st.save(state_path);
+                    }
+                };
+                return migrate_labels(s, d, p, &mut mine, opts, obs, &mut save);
+            }
             let mut mine = state
                 .lock()
                 .map(|st| st.mailboxes.get(&p.source).cloned().unwrap_or_default())

@@ -239,6 +239,7 @@ pub fn restore_mailbox<S: Stream>(
 }
 
 /// One message to upload.
+#[derive(Clone)]
 pub(crate) struct Item {
     /// Its stable name at the source (for the map of what was uploaded).
     pub key: String,
@@ -267,6 +268,23 @@ pub(crate) struct Spooled {
     pub binary: bool,
     pub flags: Vec<Flag>,
     pub date: Option<imap4::proto::date::InternalDate>,
+}
+
+impl Spooled {
+    /// Another handle on the same spooled message (for a second destination; each
+    /// upload reads the file from its start).
+    pub(crate) fn try_clone(&self) -> std::io::Result<Spooled> {
+        Ok(Spooled {
+            key: self.key.clone(),
+            origin: self.origin.clone(),
+            file: self.file.try_clone()?,
+            len: self.len,
+            header: self.header.clone(),
+            binary: self.binary,
+            flags: self.flags.clone(),
+            date: self.date,
+        })
+    }
 }
 
 /// Uploads messages into one mailbox in batches, skipping those it holds already; shared

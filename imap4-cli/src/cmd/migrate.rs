@@ -27,6 +27,11 @@ Run it again to copy what is new and bring flags up to date: a state file (--sta
 remembers which source message is which destination message. Mailboxes with a role
 (Sent, Trash, Drafts, Junk, Archive) go to the destination's mailbox with that role.
 
+From Gmail, [Gmail]/All Mail is copied once and each message is filed in the folders of
+its labels (INBOX, Sent, Drafts, Work, ...); messages without a label go to the
+destination's Archive; Starred is the \\Flagged flag and Important makes no folder;
+Spam and Trash are copied as they are. --no-gmail-labels copies each folder instead.
+
 --accounts FILE is a CSV with a header row: name, src_host, src_user, src_secret,
 dst_host, dst_user, dst_secret (and optionally src_port, src_tls, src_ca_file, dst_port,
 dst_tls, dst_ca_file). A secret is a reference: env:VARIABLE, cmd:COMMAND or
@@ -70,6 +75,10 @@ pub struct MigrateArgs {
     /// Show the plan and what would be copied; change nothing.
     #[arg(short = 'n', long)]
     pub dry_run: bool,
+    /// From Gmail: copy every label's folder as a mailbox of its own (each message once
+    /// per label) instead of All Mail once, filed by label.
+    #[arg(long)]
+    pub no_gmail_labels: bool,
 }
 
 fn named_account(ctx: &Ctx, name: &str) -> CliResult<Account> {
@@ -130,6 +139,7 @@ fn options(args: &MigrateArgs) -> CliResult<MigrateOptions> {
         exclude: args.exclude.clone(),
         include: args.include.clone(),
         dry_run: args.dry_run,
+        gmail_labels: !args.no_gmail_labels,
         ..MigrateOptions::default()
     })
 }
@@ -188,6 +198,9 @@ fn row(i: &MigrateItem) -> Value {
             out.insert("status".into(), json!(status));
             out.insert("role".into(), json!(i.plan.role));
             out.insert("note".into(), json!(i.plan.note));
+            if !i.plan.labels.is_empty() {
+                out.insert("labels".into(), json!(i.plan.labels));
+            }
             if let Value::Object(m) = serde_json::to_value(r).unwrap_or(Value::Null) {
                 for (k, v) in m {
                     if k != "source" && k != "dest" {
@@ -264,6 +277,40 @@ fn report(ctx: &Ctx, items: &[MigrateItem], dry_run: bool) -> CliResult {
                     r.failed.len().to_string(),
                     note.join(", "),
                 ]);
+                // Gmail's All Mail: a row per destination folder under the total.
+                let label = |dest: &str| {
+                    i.plan
+                        .labels
+                        .iter()
+                        .filter(|l| l.dest == dest)
+                        .map(|l| l.folder.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                for f in &r.by_folder {
+                    let folder = label(&f.dest);
+                    table.push(vec![
+                        format!(
+                            "  {}",
+                            if folder.is_empty() {
+                                "(no label)".to_string()
+                            } else {
+                                format!("label {folder}")
+                            }
+                        ),
+                        f.dest.clone(),
+                        f.copied.to_string(),
+                        human_size(f.bytes),
+                        f.skipped.to_string(),
+                        f.flags_updated.to_string(),
+                        f.failed.len().to_string(),
+                        if f.created {
+                            "created".into()
+                        } else {
+                            String::new()
+                        },
+                    ]);
+                }
             }
             Err(e) => table.push(vec![
                 i.plan.source.clone(),
