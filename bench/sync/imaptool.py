@@ -15,6 +15,7 @@ benchmark row is still reported when the tool got it wrong, with the verdict bes
 """
 
 import argparse
+import datetime
 import hashlib
 import imaplib
 import json
@@ -61,7 +62,10 @@ def fetch_meta(m, mailbox):
             elif mo.group(2) is not None:
                 flags = frozenset(f for f in mo.group(2).decode().split() if f != "\\Recent")
             elif mo.group(3):
-                idate = mo.group(3).decode()
+                # As a moment, not as text: Cyrus pads the day with a space (" 5-Dec-...")
+                # and may write another zone than Dovecot for the same time.
+                idate = int(datetime.datetime.strptime(
+                    mo.group(3).decode().strip(), "%d-%b-%Y %H:%M:%S %z").timestamp())
             elif mo.group(4):
                 size = int(mo.group(4))
         if uid is not None:
